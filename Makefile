@@ -1,0 +1,30 @@
+# Himaya: two commands on a fresh machine, `make demo` and `make test`.
+# Each creates or refreshes .venv from pyproject.toml; the stamp file makes
+# that step instant when nothing changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.himaya-installed
+
+.PHONY: demo test lab bench venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m grading demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/python -m grading lab
+
+clean:
+	rm -rf build

@@ -1,0 +1,190 @@
+"""The answers file: where a trainee's widget answers live between the browser and the grader.
+
+A widget's state lives in the browser and is lost when nbgrader re-executes
+the notebook, so every exercise writes its answer here the moment it changes.
+The file sits beside the notebook, travels with ``nbgrader submit`` and
+``collect`` (it does not exist in the source folder, so nothing overwrites
+it), and is read by the grader in its own process.
+
+Writes are atomic (temporary file, then rename).  A missing, corrupt,
+foreign or oversized file never raises: :func:`read` reports the problem as
+a message id and the items count as unanswered; in the trainee's kernel the
+bad file is moved aside, never deleted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .settings import ANSWERS_FILENAME, settings
+
+SCHEMA_VERSION = 1
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class Problem:
+    """Why an answers file could not be used: a message id and its parameters."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Answers:
+    """The parsed content of an answers file."""
+
+    trainee: str
+    language: str = "ar"
+    items: dict[str, dict] = field(default_factory=dict)
+    problem: Problem | None = None
+
+    def value(self, item_id: str):
+        entry = self.items.get(item_id)
+        return None if entry is None else entry.get("value")
+
+    def to_json(self) -> dict:
+        return {
+            "schema": SCHEMA_VERSION,
+            "trainee": self.trainee,
+            "language": self.language,
+            "answers": self.items,
+        }
+
+
+def read(path: Path, *, trainee: str | None = None, max_bytes: int | None = None) -> Answers:
+    """Read ``path``; on any problem return empty answers carrying a :class:`Problem`.
+
+    ``trainee`` is whom the answers must belong to (``None`` accepts any owner).
+    """
+    path = Path(path)
+    max_bytes = settings.max_answers_bytes if max_bytes is None else max_bytes
+    empty = Answers(trainee=trainee or "")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        empty.problem = Problem("file_missing")
+        return empty
+    except OSError as err:
+        empty.problem = Problem("file_corrupt_grading", {"error": err.strerror or str(err)})
+        return empty
+    if size > max_bytes:
+        empty.problem = Problem("file_oversized", {"size": size})
+        return empty
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as err:
+        empty.problem = Problem("file_corrupt_grading", {"error": type(err).__name__})
+        return empty
+    if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):
+        empty.problem = Problem("file_corrupt_grading", {"error": "not an answers object"})
+        return empty
+    if data.get("schema") != SCHEMA_VERSION:
+        empty.problem = Problem("file_schema", {"version": data.get("schema")})
+        return empty
+    owner = str(data.get("trainee", ""))
+    if trainee is not None and owner != trainee:
+        empty.problem = Problem("file_foreign", {"owner": owner, "trainee": trainee})
+        return empty
+    items = {
+        str(k): v for k, v in data.get("answers", {}).items()
+        if isinstance(v, dict) and "value" in v
+    }
+    language = data.get("language") if data.get("language") in ("ar", "en") else "ar"
+    return Answers(trainee=owner, language=language, items=items)
+
+
+def write(path: Path, answers: Answers) -> None:
+    """Replace ``path`` atomically with ``answers``."""
+    path = Path(path)
+    text = json.dumps(answers.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class AnswerStore:
+    """The trainee's answers file as the kernel sees it.
+
+    Loaded once; every :meth:`save` rewrites the whole (small) file
+    atomically.  A bad file found at start is moved aside so the trainee can
+    go on and nothing is lost; :attr:`notice` says what happened.
+    """
+
+    def __init__(self, path: Path | None = None, trainee: str | None = None):
+        self.path = Path(path) if path else settings.answers_path
+        self.trainee = trainee or settings.trainee
+        self.notice: Problem | None = None
+        found = read(self.path)
+        if found.problem and found.problem.key != "file_missing":
+            backup = self._move_aside("damaged")
+            self.notice = Problem("file_corrupt", {**found.problem.params, "error": found.problem.params.get("error", found.problem.key), "backup": backup})
+            found = Answers(trainee=self.trainee)
+        elif found.problem is None and found.trainee != self.trainee:
+            backup = self._move_aside(f"from-{found.trainee or 'unknown'}")
+            self.notice = Problem("file_foreign_kept", {"owner": found.trainee, "backup": backup})
+            found = Answers(trainee=self.trainee)
+        found.trainee = self.trainee
+        self.answers = found
+
+    def _move_aside(self, reason: str) -> str:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in reason)
+        target = self.path.with_name(f"{self.path.stem}.{safe}.{stamp}.json")
+        os.replace(self.path, target)
+        return target.name
+
+    def get(self, item_id: str):
+        return self.answers.value(item_id)
+
+    def save(self, item_id: str, value, kind: str) -> str:
+        """Record ``value`` for ``item_id`` and write the file; return the time."""
+        previous = self.answers.items.get(item_id, {})
+        stamp = now()
+        self.answers.items[item_id] = {
+            "value": value, "kind": kind, "time": stamp,
+            "changes": int(previous.get("changes", 0)) + 1,
+        }
+        self.answers.language = settings.language
+        write(self.path, self.answers)
+        return stamp
+
+    def reassign(self, trainee: str) -> None:
+        """The trainee corrected their id: the answers stay and are theirs."""
+        self.trainee = self.answers.trainee = trainee
+        if self.answers.items:
+            write(self.path, self.answers)
+
+    def set_language(self, language: str) -> None:
+        if self.answers.language != language:
+            self.answers.language = language
+            if self.answers.items or self.path.exists():
+                write(self.path, self.answers)
+
+
+_stores: dict[Path, AnswerStore] = {}
+
+
+def store() -> AnswerStore:
+    """The answers store of the current folder (one per kernel and folder)."""
+    key = settings.answers_path.resolve()
+    if key not in _stores or _stores[key].trainee != settings.trainee:
+        _stores[key] = AnswerStore(key, settings.trainee)
+    return _stores[key]
+
+
+__all__ = ["ANSWERS_FILENAME", "Answers", "AnswerStore", "Problem", "read", "write", "store"]

@@ -1,0 +1,80 @@
+"""Written answers: short text (compared after normalising) and free text (graded by a person)."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..language import message
+from ..normalize import normalize_text
+from ..settings import settings
+from .base import Exercise, KeyError_, Score
+
+
+class ShortText(Exercise):
+    """A word or short phrase. Key: ``{"answer": [accepted spellings]}``.
+
+    Case, spacing, punctuation, diacritics and Arabic letter variants
+    (أ/إ/آ→ا, ة/ه, ى/ي) are ignored, so "الحماية" matches "الحمايه".
+    """
+
+    kind = "short"
+
+    def _build(self):
+        self._text = widgets.Text(continuous_update=True, layout=widgets.Layout(width="24em"))
+        self._text.observe(lambda c: self._from_controls(c["new"].strip() or None), "value")
+        return self._text
+
+    def _show(self, value):
+        if (self._text.value.strip() or None) != value:
+            self._text.value = value or ""
+
+    def clean(self, value):
+        if not isinstance(value, str):
+            raise ValueError("type the answer as text")
+        value = value.strip()[:500]
+        return value or None
+
+    def check_key(self, key):
+        accepted = key.get("answer")
+        if not isinstance(accepted, list) or not accepted or not all(isinstance(a, str) for a in accepted):
+            raise KeyError_(f"{self.item_id}: key 'answer' must be a list of accepted answers")
+
+    @staticmethod
+    def score(answer, key):
+        if not isinstance(answer, str):
+            raise ValueError("expected text")
+        accepted = {normalize_text(a) for a in key["answer"]}
+        return Score(1.0, "correct") if normalize_text(answer) in accepted else Score(0.0, "incorrect")
+
+
+class FreeText(Exercise):
+    """A written answer the instructor grades in nbgrader's formgrader.
+
+    The grader copies it into the item's manually graded cell; it has no key.
+    """
+
+    kind = "free"
+
+    def _build(self):
+        self._area = widgets.Textarea(
+            continuous_update=True, rows=6, layout=widgets.Layout(width="100%"))
+        self._area.observe(lambda c: self._from_controls(c["new"]), "value")
+        return self._area
+
+    def _show(self, value):
+        if self._area.value != (value or ""):
+            self._area.value = value or ""
+
+    def clean(self, value):
+        if not isinstance(value, str):
+            raise ValueError("type the answer as text")
+        limit = settings.max_text_chars
+        if len(value) > limit:
+            value = value[:limit]
+        return value if value.strip() else None
+
+    def describe(self, value, lang):
+        return value if len(value) < 80 else value[:77] + "…"
+
+    @staticmethod
+    def score(answer, key):
+        return Score(None, "manual")

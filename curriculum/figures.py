@@ -1,0 +1,63 @@
+"""Figures in the trainee's language, with fonts that cover all of Arabic.
+
+matplotlib ≥ 3.11 shapes Arabic itself (no arabic-reshaper, no python-bidi:
+they render reversed on 3.11).  The font list falls back glyph by glyph, so
+an Arabic family comes first and DejaVu Sans catches Latin text and digits.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+from .language import Text, pick
+from .settings import settings
+
+ARABIC_FONTS = ["Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans"]
+
+#: Okabe–Ito colours: distinguishable with colour-blindness, dark enough on white.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+
+def available_fonts() -> list[str]:
+    from matplotlib import font_manager
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in ARABIC_FONTS if name in names] or ["DejaVu Sans"]
+
+
+def use_course_style() -> None:
+    """Course fonts and colours for every figure drawn after this call."""
+    matplotlib.rcParams["font.family"] = available_fonts()
+    matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=PALETTE)
+    matplotlib.rcParams["figure.dpi"] = 100
+    matplotlib.rcParams["axes.spines.top"] = False
+    matplotlib.rcParams["axes.spines.right"] = False
+
+
+def label(text: Text, lang: str | None = None) -> str:
+    return pick(text, lang)
+
+
+def bar_comparison(title: Text, categories: list[Text], series: dict[str, tuple[Text, list[float]]],
+                   *, unit: Text, source: Text, lang: str | None = None):
+    """Grouped bars with labels in the trainee's language; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    lang = lang or settings.language
+    use_course_style()
+    fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
+    n = len(series)
+    width = 0.8 / n
+    xs = range(len(categories))
+    for i, (name, values) in enumerate(series.values()):
+        offset = (i - (n - 1) / 2) * width
+        bars = ax.bar([x + offset for x in xs], values, width, label=pick(name, lang),
+                      color=PALETTE[i % len(PALETTE)])
+        ax.bar_label(bars, fmt="%g", padding=2)
+    ax.set_xticks(list(xs), [pick(c, lang) for c in categories])
+    ax.set_ylabel(pick(unit, lang))
+    ax.set_title(pick(title, lang))
+    ax.legend(frameon=False, loc="upper left" if lang == "en" else "upper right")
+    fig.text(0.99 if lang == "ar" else 0.01, 0.005, pick(source, lang), fontsize=8,
+             ha="right" if lang == "ar" else "left", va="bottom", color="#444444")
+    if lang == "ar":
+        ax.invert_xaxis()  # read right to left, like the text
+    return fig

@@ -1,0 +1,52 @@
+"""Normalise written answers before comparing them with a key.
+
+Arabic is written with optional diacritics, several forms of alif, and
+interchangeable final letters; officers type on different keyboards.  Two
+spellings that a teacher would accept as the same word must compare equal.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Harakat, tanwin, shadda, sukun, superscript alif, Quranic marks.
+_DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]")
+_TATWEEL = "\u0640"
+_LETTERS = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ؤ": "و", "ئ": "ي",
+    # Arabic-Indic and Eastern Arabic-Indic digits
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+    "٫": ".", "،": ",", "؛": ";", "؟": "?",
+})
+_PUNCT = re.compile(r"[\"'“”‘’«»()\[\]{}.,;:!?؟،؛\-–—_/\\]+")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Case, spacing, punctuation, Arabic letter variants and diacritics folded."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+    text = text.translate(_LETTERS).casefold()
+    text = _PUNCT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def parse_number(text) -> float:
+    """Read a number typed with Latin or Arabic digits; raise ValueError if none."""
+    if isinstance(text, bool):
+        raise ValueError("not a number")
+    if isinstance(text, (int, float)):
+        return float(text)
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    raw = raw.translate(_LETTERS).replace("٬", "").replace(" ", "")
+    if raw.count(",") == 1 and "." not in raw and len(raw.split(",")[1]) != 3:
+        raw = raw.replace(",", ".")  # decimal comma, e.g. 2,5
+    raw = raw.replace(",", "")  # thousands separators
+    value = float(raw)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("not a finite number")
+    return value

@@ -1,0 +1,63 @@
+"""The first cell of every module: language, trainee id, styles, and any notice about saved answers."""
+from __future__ import annotations
+
+import html
+from importlib import resources
+
+import ipywidgets as widgets
+
+from . import answers
+from .figures import use_course_style
+from .language import message
+from .settings import LANGUAGES, settings
+
+_LABELS = {
+    "language": "اللغة · Language",
+    "trainee": "رقم المتدرّب · Trainee id",
+}
+
+
+def _css() -> str:
+    return resources.files("curriculum").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def start(module: str) -> widgets.VBox:
+    """Prepare a module notebook and return the settings panel to display.
+
+    The language picked here is kept in the answers file, so it is the
+    default the next time the notebook opens, and the grader writes feedback
+    in it.
+    """
+    use_course_style()
+    store = answers.store()
+    if store.answers.items or store.path.exists():
+        settings.language = store.answers.language
+    picker = widgets.ToggleButtons(
+        options=[("العربية", "ar"), ("English", "en")], value=settings.language,
+        description=_LABELS["language"], style={"description_width": "initial"},
+    )
+    trainee = widgets.Text(
+        value=settings.trainee, description=_LABELS["trainee"], continuous_update=False,
+        style={"description_width": "initial"},
+    )
+    notice = widgets.HTML()
+    if store.notice is not None:
+        notice.value = f'<div class="himaya-status">⚠ {html.escape(message(store.notice.key, **store.notice.params))}</div>'
+
+    def on_language(change):
+        if change["new"] in LANGUAGES:
+            settings.language = change["new"]
+            answers.store().set_language(change["new"])
+
+    def on_trainee(change):
+        new = change["new"].strip()
+        if new:
+            answers.store().reassign(new)
+            settings.trainee = new
+
+    picker.observe(on_language, "value")
+    trainee.observe(on_trainee, "value")
+    panel = widgets.VBox([widgets.HTML(f"<style>{_css()}</style>"), picker, trainee, notice])
+    panel.add_class("himaya-session")
+    panel.module = module
+    return panel

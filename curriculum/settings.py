@@ -1,0 +1,69 @@
+"""One typed, documented settings object for everything a trainee's kernel does.
+
+Values come from the environment when the kernel starts (so JupyterHub, the
+demo and the tests can set them without touching notebooks) and may be changed
+at run time, e.g. by the language picker; widgets observe the ``language``
+trait and relabel themselves.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from traitlets import Enum, HasTraits, Int, Unicode, default
+
+LANGUAGES = ("ar", "en")
+
+ANSWERS_FILENAME = "himaya-answers.json"
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+class Settings(HasTraits):
+    """Settings of the trainee's side of the course."""
+
+    language = Enum(
+        LANGUAGES, default_value="ar",
+        help="Language of widgets, feedback and figure labels (Arabic first).",
+    )
+    trainee = Unicode(
+        help="Trainee id stored in the answers file; the grader checks it "
+        "against the nbgrader student id. From HIMAYA_TRAINEE, then "
+        "JUPYTERHUB_USER, then the operating-system user.",
+    )
+    answers_dir = Unicode(
+        help="Folder of the answers file: HIMAYA_ANSWERS_DIR, else the kernel's "
+        "working directory, which is the notebook's folder in JupyterLab and "
+        "in nbgrader.",
+    )
+    max_answers_bytes = Int(
+        1_000_000,
+        help="An answers file larger than this is refused as oversized, not parsed.",
+    )
+    max_text_chars = Int(
+        6000, help="Longest written answer kept for one item.",
+    )
+
+    @default("language")
+    def _language_default(self):
+        lang = (_env("HIMAYA_LANG") or "ar").lower()
+        return lang if lang in LANGUAGES else "ar"
+
+    @default("trainee")
+    def _trainee_default(self):
+        return _env("HIMAYA_TRAINEE") or _env("JUPYTERHUB_USER") or getpass.getuser()
+
+    @default("answers_dir")
+    def _answers_dir_default(self):
+        return _env("HIMAYA_ANSWERS_DIR") or os.getcwd()
+
+    @property
+    def answers_path(self) -> Path:
+        return Path(self.answers_dir) / ANSWERS_FILENAME
+
+
+settings = Settings()
