@@ -23,7 +23,18 @@ from .. import answers as answer_file
 from ..language import bilingual, direction, message, pick
 from ..settings import settings
 
-ITEM_ID = re.compile(r"^m\d{2}[a-z]?\.[a-z0-9][a-z0-9_.-]*$")
+ITEM_ID = re.compile(r"^m\d{2}[a-z]?\.[a-z0-9][a-z0-9_]*$")
+
+
+def grade_id(item_id: str) -> str:
+    """nbgrader's grade_id for an item (nbgrader allows no dots): m00.q3 → m00-q3."""
+    return check_item_id(item_id).replace(".", "-", 1)
+
+
+def item_id(grade_id: str) -> str | None:
+    """The item id of an nbgrader grade_id, or None if it names no course item."""
+    candidate = grade_id.replace("-", ".", 1)
+    return candidate if ITEM_ID.match(candidate) else None
 
 #: Every exercise type by its ``kind`` (the grader looks scorers up here).
 KINDS: dict[str, type["Exercise"]] = {}
@@ -50,7 +61,8 @@ class Score:
 def check_item_id(item_id: str) -> str:
     if not isinstance(item_id, str) or not ITEM_ID.match(item_id):
         raise ValueError(
-            f"item id {item_id!r} is not valid: use the module and a name, e.g. 'm00.q3'"
+            f"item id {item_id!r} is not valid: use the module, a dot and a name of "
+            "lower-case letters, digits or '_', e.g. 'm00.q3'"
         )
     return item_id
 
