@@ -55,9 +55,36 @@ def bar_comparison(title: Text, categories: list[Text], series: dict[str, tuple[
     ax.set_xticks(list(xs), [pick(c, lang) for c in categories])
     ax.set_ylabel(pick(unit, lang))
     ax.set_title(pick(title, lang))
-    ax.legend(frameon=False, loc="upper left" if lang == "en" else "upper right")
+    if n > 1:
+        fig.legend(frameon=False, loc="outside upper center", ncols=n, markerfirst=lang != "ar")
+    ax.margins(y=0.12)
+    if lang == "ar":
+        ax.yaxis.tick_right()
+        ax.yaxis.set_label_position("right")
+        ax.spines["left"].set_visible(False)
+        ax.spines["right"].set_visible(True)
     fig.text(0.99 if lang == "ar" else 0.01, 0.005, pick(source, lang), fontsize=8,
              ha="right" if lang == "ar" else "left", va="bottom", color="#444444")
     if lang == "ar":
         ax.invert_xaxis()  # read right to left, like the text
     return fig
+
+
+WEEKDAYS = [
+    {"ar": "السبت", "en": "Sat"}, {"ar": "الأحد", "en": "Sun"}, {"ar": "الاثنين", "en": "Mon"},
+    {"ar": "الثلاثاء", "en": "Tue"}, {"ar": "الأربعاء", "en": "Wed"}, {"ar": "الخميس", "en": "Thu"},
+    {"ar": "الجمعة", "en": "Fri"},
+]
+
+
+def screen_time_week(week: dict, lang: str | None = None):
+    """One fictional child's hours on a device per day (synthetic, seeded per trainee)."""
+    return bar_comparison(
+        {"ar": "ساعات استخدام الجهاز يوميًا لطفل افتراضي (بيانات مُصطنعة خاصة بك)",
+         "en": "Daily device hours of a fictional child (synthetic data, yours only)"},
+        WEEKDAYS,
+        {"hours": ({"ar": "ساعات", "en": "hours"}, week["hours"])},
+        unit={"ar": "ساعات في اليوم", "en": "hours per day"},
+        source={"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"},
+        lang=lang,
+    )

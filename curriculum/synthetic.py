@@ -23,10 +23,11 @@ def rng(module: str, trainee: str | None = None) -> np.random.Generator:
 
 
 def weekly_screen_time(module: str = "m00-orientation", trainee: str | None = None) -> dict[str, list[float]]:
-    """Hours per day one fictional child spends on a device, Saturday to Friday."""
+    """Hours per day one fictional child spends on a device, Saturday to Friday, with the peak and mean."""
     gen = rng(module, trainee)
     base = gen.uniform(1.5, 3.0)
     school = [round(float(base + gen.uniform(-0.5, 0.8)), 1) for _ in range(5)]
     weekend = [round(float(base + gen.uniform(1.5, 3.5)), 1) for _ in range(2)]
     # Saturday first (school week Sunday–Thursday in most Arab states)
-    return {"hours": [weekend[0], *school, weekend[1]]}
+    hours = [weekend[0], *school, weekend[1]]
+    return {"hours": hours, "peak_hours": max(hours), "mean_hours": round(sum(hours) / len(hours), 2)}
