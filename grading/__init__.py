@@ -1,0 +1,11 @@
+"""Himaya's instructor side: nbgrader configuration, widget scoring, the course pipeline and its command line."""
+import os
+import sys
+from pathlib import Path
+
+# nbgrader runs the `alembic` command of this environment when it creates a
+# gradebook: make sure this environment's scripts come first on PATH even
+# when the interpreter was started by path (.venv/bin/python) without activation.
+_bin = str(Path(sys.executable).parent)
+if _bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")

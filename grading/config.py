@@ -1,0 +1,86 @@
+"""The course's nbgrader configuration, in one place.
+
+``nbgrader_config.py`` at the repository root calls :func:`configure`, so the
+plain ``nbgrader`` commands and formgrader see the same settings as
+``python -m grading``.  Everything nbgrader generates lives under
+``build/<work>/`` (git-ignored).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, GetGrades,
+    IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades,
+)
+from traitlets.config import Config
+
+from .preprocessors import (
+    RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
+)
+
+COURSE_ID = "himaya"
+REPO = Path(__file__).resolve().parent.parent
+
+#: Known harmless stderr lines removed before scoring: any stderr in a test
+#: cell scores 0 in nbgrader, and these say nothing about the answer.
+IGNORED_STDERR = "|".join([
+    r"Matplotlib is building the font cache",
+    r"(?:Deprecation|Future|User|Runtime)Warning",
+    r"Glyph \d+ .*missing from font",
+])
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a course's generated folders live: ``root/work/...``."""
+
+    root: Path = REPO
+    work: str = "build/course"
+
+    @property
+    def base(self) -> Path:
+        return self.root / self.work
+
+    def step(self, name: str) -> Path:
+        return self.base / name
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.base / 'gradebook.db'}"
+
+    @property
+    def exchange(self) -> Path:
+        return self.base / "exchange"
+
+
+def configure(c: Config | None = None, layout: Layout | None = None, *, timeout: int = 60) -> Config:
+    """Fill ``c`` with Himaya's nbgrader settings for ``layout`` and return it."""
+    c = Config() if c is None else c
+    layout = layout or Layout()
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.root = str(layout.root)
+    c.CourseDirectory.source_directory = "notebooks"
+    for step in ("release", "submitted", "autograded", "feedback"):
+        setattr(c.CourseDirectory, f"{step}_directory", f"{layout.work}/{step}")
+    c.CourseDirectory.db_url = layout.db_url
+    c.Exchange.root = str(layout.exchange)
+    # A trainee who strips a test cell's metadata must not escape the test.
+    c.OverwriteCells.add_missing_cells = True
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata,
+    ]
+    c.Execute.timeout = timeout
+    c.Execute.interrupt_on_timeout = True
+    c.IgnorePattern.enabled = True
+    c.IgnorePattern.pattern = IGNORED_STDERR
+    c.Autograde.autograde_preprocessors = [
+        SnapshotAnswers, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    ]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
+    ]
+    return c

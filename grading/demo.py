@@ -1,0 +1,123 @@
+"""``make demo``: build the course, let a simulated cohort work through it, grade it, report.
+
+Every step is the real one: nbgrader generates and releases each module to
+its exchange; each simulated trainee fetches it, answers through the widgets
+in its own kernel and submits; the instructor collects, autogrades, grades
+the written answers (as they would in formgrader), generates feedback and
+exports ``grades.csv``.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from tqdm.auto import tqdm
+
+from curriculum.settings import ANSWERS_FILENAME
+
+from . import simulate
+from .config import Layout
+from .course import Course
+from .keys import notebook_keys, written_items
+
+
+@dataclass
+class DemoResult:
+    course: Course
+    modules: list[str]
+    work: dict = field(default_factory=dict)        # (module, trainee) -> simulate.Work
+    scores: dict = field(default_factory=dict)      # module -> trainee -> scores
+    failures: list = field(default_factory=list)
+    grades_csv: Path | None = None
+    seconds: float = 0.0
+
+
+def _make_late(course: Course, module: str, trainee: str, when: datetime) -> None:
+    inbound = course.layout.exchange / course.config.CourseDirectory.course_id / "inbound"
+    for folder in inbound.glob(f"{trainee}+{module}+*"):
+        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+
+
+def grade_written(course: Course, module: str, trainee: str, style: str, notebook: str) -> None:
+    """Play the instructor grading written answers in formgrader (manual scores)."""
+    share = simulate.MANUAL_SHARE.get(style)
+    with Gradebook(course.layout.db_url) as gb:
+        for item in written_items(course.source / module / f"{notebook}.ipynb"):
+            grade = gb.find_grade(item.replace(".", "-", 1), notebook, module, trainee)
+            if grade.needs_manual_grade and share is not None:
+                grade.manual_score = round(grade.max_score * share, 2)
+                grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def run(work: str = "build/demo", personas: list[str] | None = None, modules: list[str] | None = None,
+        progress: bool = True, root: Path | None = None) -> DemoResult:
+    started = time.perf_counter()
+    layout = Layout(root=root or Layout().root, work=work)
+    shutil.rmtree(layout.base, ignore_errors=True)
+    course = Course(layout)
+    modules = modules or course.modules()
+    personas = personas or list(simulate.PERSONAS)
+    result = DemoResult(course, modules)
+    due = datetime.now(timezone.utc) + timedelta(days=1)
+    for module in modules:
+        course.release(module, duedate=due.replace(tzinfo=None))
+        notebooks = sorted((course.release_dir(module)).glob("*.ipynb"))
+        bar = tqdm(personas, desc=f"trainees work on {module}", unit="trainee", disable=not progress, leave=False)
+        for persona in bar:
+            workspace = layout.base / "trainees" / persona
+            folder = course.fetch(module, persona, workspace)
+            for nb_path in notebooks:
+                source = course.source / module / nb_path.name
+                result.work[(module, persona)] = simulate.work_through(
+                    folder, nb_path.name, persona, notebook_keys(source), written_items(source))
+            if persona in simulate.FOREIGN:  # hands in a classmate's answers file
+                shutil.copy(layout.base / "trainees" / "t-perfect" / module / ANSWERS_FILENAME,
+                            folder / ANSWERS_FILENAME)
+            course.submit(module, persona, workspace)
+            if persona in simulate.LATE:
+                _make_late(course, module, persona, due + timedelta(days=1, hours=3))
+        course.collect(module)
+        graded = course.autograde(module, progress=progress)
+        result.failures += [(module, r) for r in graded if not r.ok]
+        for persona in personas:
+            style = simulate.PERSONAS[persona][1]
+            for nb_path in notebooks:
+                grade_written(course, module, persona, style, nb_path.stem)
+        result.failures += [(module, r) for r in course.feedback(module, progress=progress) if not r.ok]
+        result.scores[module] = course.scores(module)
+    result.grades_csv = course.export(layout.base / "grades.csv")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def table(result: DemoResult) -> str:
+    """A short per-trainee table for the terminal."""
+    lines = []
+    for module in result.modules:
+        lines.append(f"\n{module}")
+        lines.append(f"  {'trainee':<11} {'lang':<4} {'score':>7} {'max':>5}  {'late':<4}  notes")
+        for trainee, s in sorted(result.scores[module].items()):
+            work = result.work.get((module, trainee))
+            notes = []
+            if work and work.tampered:
+                notes.append("tampered: graded on answers only")
+            if trainee in simulate.FOREIGN:
+                notes.append("handed in another trainee's answers file")
+            if s["needs_manual_grade"]:
+                notes.append("written answer awaits grading")
+            lines.append(f"  {trainee:<11} {work.language if work else '?':<4} {s['score']:>7.2f} {s['max_score']:>5.0f}"
+                         f"  {'yes' if s['late'] else 'no':<4}  {'; '.join(notes)}")
+    base = result.course.layout
+    lines.append(f"\nfeedback:   {base.step('feedback')}/<trainee>/<module>/*.html")
+    lines.append(f"grades.csv: {result.grades_csv}")
+    lines.append(f"gradebook:  {base.db_url}")
+    if result.failures:
+        lines.append("\nproblems:")
+        lines += [f"  {m} {r.trainee}: {r.detail.splitlines()[-1] if r.detail else 'failed'}" for m, r in result.failures]
+    lines.append(f"\ndone in {result.seconds:.0f} s")
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""Reading answer keys from the instructor's record, never from a trainee's notebook.
+
+A graded widget item's key sits in its grade cell between ``### BEGIN HIDDEN
+TESTS`` and ``### END HIDDEN TESTS`` as ``KEY = <literal>``.  nbgrader removes
+that region from the release and keeps the full cell in the gradebook, so the
+grader reads keys from the gradebook's source cells, where no submission can
+change them, and parses them with ``ast.literal_eval`` (nothing is executed).
+The item's type is read from its exercise cell (``grade_id`` + ``-widget``) in
+the same record.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from curriculum.exercises import KINDS
+
+_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\s*\n(.*?)### END HIDDEN TESTS", re.S)
+_CALL = re.compile(r"\b(?:ex\.|exercises\.)?([A-Z][A-Za-z]+)\(\s*['\"](m\d\d[a-z]?\.[a-z0-9_]+)['\"]")
+
+_BY_CLASS = {cls.__name__: kind for kind, cls in KINDS.items()}
+
+
+class KeyProblem(ValueError):
+    """A key or exercise cell in the course source cannot be used (an authoring error)."""
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    item_id: str
+    kind: str
+    key: dict
+
+
+def parse_key(source: str) -> dict | None:
+    """The ``KEY`` literal of a grade cell's hidden tests, or None if it has none."""
+    match = _HIDDEN.search(source)
+    if not match:
+        return None
+    try:
+        tree = ast.parse(match.group(1))
+    except SyntaxError as err:
+        raise KeyProblem(f"hidden tests are not valid Python: {err}") from None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["KEY"]:
+            try:
+                key = ast.literal_eval(node.value)
+            except ValueError as err:
+                raise KeyProblem(f"KEY must be a literal: {err}") from None
+            if not isinstance(key, dict) or "answer" not in key:
+                raise KeyProblem("KEY must be a dict with an 'answer'")
+            return key
+    return None
+
+
+def parse_kind(widget_source: str, item_id: str) -> str:
+    """The exercise kind that the exercise cell of ``item_id`` creates."""
+    for name, found_id in _CALL.findall(widget_source):
+        if found_id == item_id and name in _BY_CLASS:
+            return _BY_CLASS[name]
+    raise KeyProblem(f"no exercise for {item_id} in its exercise cell")
+
+
+def notebook_keys(path) -> dict[str, ItemKey]:
+    """Keys of every graded widget item of a source notebook, by item id.
+
+    For instructors' tools (the demo's simulated cohort, tests); grading itself
+    reads keys from the gradebook.
+    """
+    import nbformat
+
+    from curriculum.exercises.base import item_id as to_item
+
+    nb = nbformat.read(str(path), as_version=4)
+    sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
+    keys = {}
+    for grade_id, source in sources.items():
+        item = to_item(grade_id or "")
+        key = parse_key(source) if item else None
+        if key is not None:
+            widget = sources.get(f"{grade_id}-widget")
+            if widget is None:
+                raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget'")
+            keys[item] = ItemKey(item, parse_kind(widget, item), key)
+    return keys
+
+
+def written_items(path) -> list[str]:
+    """Item ids of the written answers (task cells) of a source notebook."""
+    import nbformat
+
+    from curriculum.exercises.base import item_id as to_item
+
+    nb = nbformat.read(str(path), as_version=4)
+    return [to_item(c.metadata["nbgrader"]["grade_id"]) for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("task") and to_item(c.metadata["nbgrader"].get("grade_id", ""))]

@@ -1,0 +1,205 @@
+"""nbgrader preprocessors that score widget answers and keep keys out of feedback.
+
+:class:`ScoreWidgetAnswers` runs in the grader's own process, after nbgrader
+has executed the submission and before ``SaveAutoGrades``: whatever the
+trainee's cells did to their kernel, the score of a widget item is decided
+here, from the answers file and the key in the gradebook.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from nbformat.v4 import new_output
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor, OverwriteCells
+from traitlets import Bool, Int
+
+from curriculum import answers
+from curriculum.exercises import KINDS
+from curriculum.exercises.base import Score, item_id
+from curriculum.language import message
+from curriculum.settings import ANSWERS_FILENAME
+
+from .keys import ItemKey, KeyProblem, parse_key, parse_kind
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+SNAPSHOT = "himaya_answers"
+
+
+class SnapshotAnswers(NbGraderPreprocessor):
+    """Read the submitted answers file before the trainee's code runs.
+
+    Runs before ``Execute``: a cell the trainee added could otherwise rewrite
+    the file while the notebook executes (for instance with a key it read
+    from a hidden test in the kernel's memory).
+    """
+
+    check_trainee = Bool(
+        True, help="Count an answers file whose trainee id is not the student's as unanswered.",
+    ).tag(config=True)
+    max_answers_bytes = Int(
+        1_000_000, help="Answers files larger than this are not read (counted unanswered).",
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        student = resources["nbgrader"]["student"]
+        resources[SNAPSHOT] = answers.read(
+            Path(resources["metadata"]["path"]) / ANSWERS_FILENAME,
+            trainee=student if self.check_trainee else None,
+            max_bytes=self.max_answers_bytes,
+        )
+        return nb, resources
+
+
+class ScoreWidgetAnswers(NbGraderPreprocessor):
+    """Write each widget item's score into its grade cell, in the trainee's language."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        student = info["student"]
+        if SNAPSHOT not in resources:
+            raise RuntimeError("SnapshotAnswers must run before Execute in Autograde.autograde_preprocessors")
+        self._found = resources[SNAPSHOT]
+        if self._found.problem:
+            self.log.warning("%s/%s: %s", student, info["assignment"],
+                             message(self._found.problem.key, "en", **self._found.problem.params))
+        self._keys = {}
+        self._gradebook = Gradebook(info["db_url"])
+        with self._gradebook:
+            self._notebook, self._assignment, self._student = info["notebook"], info["assignment"], student
+            nb, resources = super().preprocess(nb, resources)
+        return nb, resources
+
+    # -- keys from the instructor's record ---------------------------------
+    def _source(self, grade_id: str) -> str | None:
+        try:
+            return self._gradebook.find_source_cell(grade_id, self._notebook, self._assignment).source
+        except MissingEntry:
+            return None
+
+    def _item_key(self, grade_id: str) -> ItemKey | None:
+        item = item_id(grade_id)
+        source = self._source(grade_id) if item else None
+        key = parse_key(source) if source else None
+        if key is None:
+            return None  # an ordinary nbgrader test cell (analyst labs)
+        widget = self._source(f"{grade_id}-widget")
+        if widget is None:
+            raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget' in the source notebook")
+        return ItemKey(item, parse_kind(widget, item), key)
+
+    # -- scoring -------------------------------------------------------------
+    def _score(self, item: ItemKey) -> Score:
+        found = self._found
+        if found.problem:
+            return Score(0.0, found.problem.key, dict(found.problem.params))
+        answer = found.value(item.item_id)
+        if answer is None:
+            return Score(0.0, "unanswered")
+        try:
+            return KINDS[item.kind].score(answer, item.key)
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            return Score(0.0, "bad_answer", {"error": type(err).__name__})
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id", "")
+        if utils.is_grade(cell) and not utils.is_solution(cell) and cell.cell_type == "code":
+            try:
+                item = self._item_key(grade_id)
+            except KeyProblem as err:
+                self.log.error("%s: %s — scored 0", grade_id, err)
+                item, score = None, Score(0.0, "bad_answer", {"error": str(err)})
+                self._write(cell, score, float(meta.get("points", 0)))
+            if item is not None:
+                self._write(cell, self._score(item), float(meta.get("points", 0)))
+        elif utils.is_task(cell) and item_id(grade_id):
+            self._free_text(cell, grade_id)
+        return cell, resources
+
+    def _write(self, cell, score: Score, points: float) -> None:
+        lang = self._found.language
+        earned = round(min(points, max(0.0, (score.fraction or 0.0) * points)), 4)
+        text = f"{score.text(lang)}\n{message('score_line', lang, score=_points(earned), points=_points(points))}\n"
+        cell.outputs = [
+            new_output("stream", name="stdout", text=text),
+            new_output("execute_result", data={"text/plain": _points(earned)},
+                       execution_count=cell.get("execution_count") or 1),
+        ]
+
+    def _free_text(self, cell, grade_id: str) -> None:
+        """Show the written answer to the grader; an empty one scores 0 without review."""
+        item = item_id(grade_id)
+        text = None if self._found.problem else self._found.value(item)
+        grade = self._gradebook.find_grade(grade_id, self._notebook, self._assignment, self._student)
+        if isinstance(text, str) and text.strip():
+            lang = self._found.language
+            body = html.escape(text.strip()).replace("\n", "<br>\n")
+            cell.source += (
+                f"\n\n---\n\n**{message('free_answer_heading', 'ar')} · {message('free_answer_heading', 'en')}**"
+                f'\n\n<div class="himaya-free-answer" dir="auto" lang="{lang}">{body}</div>\n'
+            )
+            grade.auto_score = None
+            grade.needs_manual_grade = True
+        else:
+            reason = self._found.problem.key if self._found.problem else "unanswered"
+            cell.source += f"\n\n---\n\n*{message(reason, 'ar', **(self._found.problem.params if self._found.problem else {}))} · " \
+                           f"{message(reason, 'en', **(self._found.problem.params if self._found.problem else {}))}*\n"
+            grade.auto_score = 0.0
+            grade.needs_manual_grade = grade.manual_score is not None
+        self._gradebook.db.commit()
+
+
+class RedactHiddenTests(ClearHiddenTests):
+    """Remove hidden tests (keys) from every cell of generated feedback (nbgrader #917).
+
+    Unlike ``ClearHiddenTests`` at release time it does not insist the region
+    sits in a grade cell: a trainee may paste the markers anywhere.
+    """
+
+    enforce_metadata = Bool(False).tag(config=True)
+
+
+class RedactMarkScheme(ClearMarkScheme):
+    """Remove instructors' mark schemes (rubrics) from generated feedback."""
+
+    enforce_metadata = Bool(False).tag(config=True)
+
+
+class RestoreCells(OverwriteCells):
+    """nbgrader's OverwriteCells, with missing test cells restored wherever they stood.
+
+    nbgrader 0.9 re-inserts a deleted or metadata-stripped grade cell after
+    the previous *grade or solution* cell of the source and fails with a
+    ``KeyError`` when that neighbour is an ordinary locked cell — here, the
+    exercise cell just above every grade cell.  This version places the cell
+    after the nearest earlier source cell still present in the submission.
+    """
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = source_nb.source_cells
+        names = [cell.name for cell in source_cells]
+        grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
+        solutions = {cell.name for cell in source_nb.solution_cells}
+
+        def positions():
+            return {cell.metadata["nbgrader"].get("grade_id"): i for i, cell in enumerate(nb.cells)
+                    if "nbgrader" in cell.metadata}
+
+        for index, name in enumerate(names):
+            if name not in grade_cells or name in positions():
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", name)
+            present = positions()
+            where = next((present[prev] + 1 for prev in reversed(names[:index]) if prev in present), 0)
+            cell = self.missing_cell_transform(
+                source_cells[index], grade_cells[name].max_score, is_solution=name in solutions)
+            nb.cells.insert(where, cell)
+        return nb, resources

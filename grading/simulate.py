@@ -1,0 +1,219 @@
+"""A simulated cohort that drives the real widgets in real kernels.
+
+Each simulated trainee fetches a module from nbgrader's exchange, runs it in
+its own kernel (``HIMAYA_TRAINEE`` and ``HIMAYA_LANG`` set as JupyterHub or
+the trainee would), answers by changing the widgets' controls exactly as a
+click in the browser does, and submits.  :func:`drive` is what runs inside
+the kernel.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell
+
+WRITTEN = {
+    "right": {
+        "ar": "عدد البلاغات يقيس ما رُصد وأُبلغ عنه، لا عدد الضحايا: قد يرتفع لأن المنصات صارت تكتشف أكثر أو لأن بلاغات مكررة تُجمع أو تُفصل. "
+              "أريد أن أعرف عدد الضحايا الذين تم التعرف عليهم، ومصادر أخرى للاتجاه، وأي تغيير في قواعد الإبلاغ.",
+        "en": "A report count measures what was detected and reported, not how many children were harmed: it can rise because platforms "
+              "detect more or because duplicates are counted differently. I would want the number of victims identified, other sources, "
+              "and any change in reporting rules.",
+    },
+    "partial": {"ar": "البلاغات ليست عدد الضحايا.", "en": "Reports are not victims."},
+    "wrong": {"ar": "لا أعرف.", "en": "I do not know."},
+}
+
+#: persona → (language, how it answers); every persona answers every module.
+PERSONAS: dict[str, tuple[str, str]] = {
+    "t-perfect": ("ar", "right"),
+    "t-blank": ("ar", "blank"),
+    "t-partial": ("ar", "partial"),
+    "t-wrong": ("en", "wrong"),
+    "t-half": ("en", "alternate"),
+    "t-english": ("en", "right"),
+    "t-late": ("ar", "right"),
+    "t-tamper": ("ar", "partial"),
+    "t-foreign": ("ar", "right"),
+}
+LATE = {"t-late"}
+TAMPER = {"t-tamper"}
+FOREIGN = {"t-foreign"}  # submits a copy of another trainee's answers file
+
+#: Points the simulated instructor gives a written answer, as a share of its points.
+MANUAL_SHARE = {"right": 1.0, "partial": 1 / 3, "wrong": 0.0}
+
+
+def answer(style: str, kind: str, key: dict, exercise, index: int = 0):
+    """The value a persona of ``style`` gives to an item (None: leaves it blank)."""
+    if style == "blank" or (style == "alternate" and index % 2):
+        return None
+    if style == "alternate":
+        style = "right"
+    truth = key.get("answer")
+    if kind == "free":
+        return None  # written answers are typed separately (see :func:`write`)
+    if style == "right":
+        return {"numeric": {"number": truth, "unit": key.get("unit")},
+                "short": truth[0] if kind == "short" else None}.get(kind, truth)
+    if kind == "single":
+        return next(k for k in exercise.options if k != truth)
+    if kind == "multiple":
+        if style == "partial":  # one right option, no wrong one
+            return [truth[0]]
+        return [k for k in key["options"] if k not in truth]
+    if kind == "ordering":
+        if style == "partial":  # first two swapped: all but one in order
+            return [truth[1], truth[0], *truth[2:]]
+        return list(reversed(truth))
+    if kind in ("matching", "classify"):
+        targets = list(exercise.targets)
+        items = list(truth)
+        right = len(items) // 2 if style == "partial" else 0
+        return {item: (truth[item] if i < right else next(t for t in targets if t != truth[item]))
+                for i, item in enumerate(items)}
+    if kind == "numeric":
+        if style == "partial":
+            return {"number": truth, "unit": key.get("unit")}
+        return {"number": float(truth) * 2 + 7, "unit": key.get("unit")}
+    if kind == "short":
+        if style == "partial":  # a right answer typed with other case and spacing
+            return "  " + truth[0].upper() + " "
+        return "zzz"
+    raise ValueError(f"unknown kind {kind}")
+
+
+def click(exercise, value) -> None:
+    """Change the exercise's controls to ``value`` as a trainee's clicks and typing would."""
+    kind = exercise.kind
+    if kind == "single":
+        exercise._radio.value = value
+    elif kind == "multiple":
+        for key, box in exercise._boxes.items():
+            box.value = key in value
+    elif kind == "ordering":
+        moved = False
+        for target, item in enumerate(value):
+            position = exercise._order.index(item)
+            while position > target:  # press ▲ on the row holding ``item``
+                exercise._rows[position][1].click()
+                position -= 1
+                moved = True
+        if not moved:
+            exercise._confirm.click()
+    elif kind in ("matching", "classify"):
+        for item, target in value.items():
+            exercise._controls[item].value = target
+    elif kind == "numeric":
+        number = value["number"]
+        if exercise.units and value.get("unit"):
+            exercise._unit.value = value["unit"]
+        exercise._text.value = f"{number:g}"
+    elif kind == "short":
+        exercise._text.value = value
+    elif kind == "free":
+        exercise._area.value = value
+    else:
+        raise ValueError(f"cannot click a {kind} exercise")
+
+
+def drive(persona: str, keys: dict, written: list[str]) -> dict:
+    """Run inside the trainee's kernel: answer every live exercise as ``persona``."""
+    from curriculum.exercises import REGISTRY
+    from curriculum.settings import settings
+
+    _, style = PERSONAS[persona]
+    given = {}
+    for index, (item, spec) in enumerate(sorted(keys.items())):
+        exercise = REGISTRY[item]
+        value = answer(style, spec["kind"], spec["key"], exercise, index)
+        if value is not None:
+            click(exercise, value)
+            given[item] = exercise.value
+    if style in WRITTEN:
+        for item in written:
+            click(REGISTRY[item], WRITTEN[style][settings.language])
+            given[item] = REGISTRY[item].value
+    return given
+
+
+@contextmanager
+def _environment(**values):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@dataclass
+class Work:
+    """What one simulated trainee did to one module."""
+
+    trainee: str
+    language: str
+    style: str
+    given: dict = field(default_factory=dict)
+    tampered: list[str] = field(default_factory=list)
+
+
+def work_through(folder: Path, notebook: str, persona: str, keys: dict, written: list[str],
+                 timeout: int = 120) -> Work:
+    """Run ``folder/notebook`` in a fresh kernel as ``persona`` and save it as a trainee would."""
+    language, style = PERSONAS[persona]
+    path = folder / notebook
+    nb = nbformat.read(path, as_version=4)
+    plain = {item: {"kind": k.kind, "key": k.key} for item, k in keys.items()}
+    nb.cells.append(new_code_cell(
+        "import json\nfrom grading.simulate import drive\n"
+        f"print(json.dumps(drive({persona!r}, {plain!r}, {written!r})))"))
+    with _environment(HIMAYA_TRAINEE=persona, HIMAYA_LANG=language, HIMAYA_ANSWERS_DIR=str(folder)):
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    driver = nb.cells.pop()
+    given = json.loads("".join(o.get("text", "") for o in driver.outputs if o.get("name") == "stdout") or "{}")
+    work = Work(persona, language, style, given)
+    if persona in TAMPER:
+        work.tampered = tamper(nb)
+    nbformat.write(nb, path)
+    return work
+
+
+def tamper(nb) -> list[str]:
+    """What a trainee trying to cheat might do; grading must give only what the answers earn."""
+    done = []
+    grade_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    if grade_cells:
+        first = grade_cells[0]
+        first.metadata.pop("nbgrader")  # strip the test cell's metadata…
+        first.source = 'print("full marks")'  # …and replace its test
+        done.append("stripped and rewrote a test cell")
+    if len(grade_cells) > 1:
+        grade_cells[1].source = grade_cells[1].source + "\n2.0"
+        done.append("edited a locked test cell")
+    index = next((i for i, c in enumerate(nb.cells) if c in grade_cells), len(nb.cells))
+    nb.cells.insert(index, new_code_cell(
+        "import curriculum, json, pathlib\n"
+        "curriculum.status = lambda *a, **k: print(99)\n"
+        "curriculum.exercises.status = curriculum.status\n"
+        "# rewrite the answers file from whatever keys the kernel can see\n"
+        "def _steal():\n"
+        "    p = pathlib.Path('himaya-answers.json')\n"
+        "    data = json.loads(p.read_text()) if p.exists() else {'schema': 1, 'trainee': 't-tamper', 'answers': {}}\n"
+        "    data['answers']['m00.q1'] = {'value': globals().get('KEY', {}).get('answer', 'x')}\n"
+        "    p.write_text(json.dumps(data))\n"
+        "_steal()"))
+    nb.cells.append(new_code_cell("_steal()\nstatus = lambda *a: 2.0"))
+    done.append("added cells that patch the course package and rewrite the answers file")
+    return done
