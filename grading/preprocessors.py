@@ -26,7 +26,7 @@ from .keys import ItemKey, KeyProblem, parse_key, parse_kind
 
 
 def _points(value: float) -> str:
-    return f"{value:g}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 SNAPSHOT = "himaya_answers"

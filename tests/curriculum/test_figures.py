@@ -1,0 +1,110 @@
+"""Figures: labels in the trainee's language, Arabic-capable fonts, right-to-left axes."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import font_manager  # noqa: E402
+
+from curriculum import figures, synthetic  # noqa: E402
+from curriculum.settings import settings  # noqa: E402
+
+WEEK = {"hours": [5.1, 2.0, 2.5, 1.8, 2.2, 2.9, 4.7], "peak_hours": 5.1, "mean_hours": 3.03}
+AR_DAYS = ["السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة"]
+EN_DAYS = ["Sat", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+def ticks(ax):
+    return [t.get_text() for t in ax.get_xticklabels()]
+
+
+def test_arabic_figure_labels():
+    fig = figures.screen_time_week(WEEK, lang="ar")
+    ax = fig.axes[0]
+    assert ticks(ax) == AR_DAYS
+    assert ax.get_title() == "ساعات استخدام الجهاز يوميًا لطفل افتراضي (بيانات مُصطنعة خاصة بك)"
+    assert ax.get_ylabel() == "ساعات في اليوم"
+    assert [t.get_text() for t in fig.texts] == ["بيانات مُصطنعة لأغراض التدريب"]
+    assert fig.texts[0].get_horizontalalignment() == "right"
+
+
+def test_arabic_figure_reads_right_to_left():
+    fig = figures.screen_time_week(WEEK, lang="ar")
+    ax = fig.axes[0]
+    assert ax.xaxis_inverted()
+    assert ax.yaxis.get_label_position() == "right"
+    assert ax.spines["right"].get_visible() and not ax.spines["left"].get_visible()
+
+
+def test_english_figure_labels():
+    fig = figures.screen_time_week(WEEK, lang="en")
+    ax = fig.axes[0]
+    assert ticks(ax) == EN_DAYS
+    assert ax.get_title() == "Daily device hours of a fictional child (synthetic data, yours only)"
+    assert ax.get_ylabel() == "hours per day"
+    assert [t.get_text() for t in fig.texts] == ["Synthetic training data"]
+    assert fig.texts[0].get_horizontalalignment() == "left"
+    assert not ax.xaxis_inverted()
+    assert ax.yaxis.get_label_position() == "left"
+
+
+def test_language_defaults_to_the_settings():
+    assert figures.screen_time_week(WEEK).axes[0].get_ylabel() == "ساعات في اليوم"
+    settings.language = "en"
+    assert figures.screen_time_week(WEEK).axes[0].get_ylabel() == "hours per day"
+
+
+def test_bars_show_the_trainees_hours():
+    week = synthetic.weekly_screen_time(trainee="officer-9")
+    fig = figures.screen_time_week(week, lang="ar")
+    ax = fig.axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == week["hours"]
+    bar_labels = [t.get_text() for t in ax.texts]
+    assert bar_labels == [f"{h:g}" for h in week["hours"]]
+    fig.canvas.draw()  # Arabic text renders without error on Agg
+
+
+def test_grouped_bars_have_a_legend_in_the_language():
+    series = {
+        "a": ({"ar": "الأولاد", "en": "Boys"}, [1.0, 2.0]),
+        "b": ({"ar": "البنات", "en": "Girls"}, [3.0, 4.0]),
+    }
+    cats = [{"ar": "ألعاب", "en": "Games"}, {"ar": "محادثة", "en": "Chat"}]
+    kwargs = dict(unit={"ar": "ساعات", "en": "hours"}, source={"ar": "مصدر", "en": "Source"})
+    fig_en = figures.bar_comparison({"ar": "عنوان", "en": "Title"}, cats, series, lang="en", **kwargs)
+    assert [t.get_text() for t in fig_en.legends[0].get_texts()] == ["Boys", "Girls"]
+    assert ticks(fig_en.axes[0]) == ["Games", "Chat"]
+    fig_ar = figures.bar_comparison({"ar": "عنوان", "en": "Title"}, cats, series, lang="ar", **kwargs)
+    assert [t.get_text() for t in fig_ar.legends[0].get_texts()] == ["الأولاد", "البنات"]
+    assert fig_ar.axes[0].get_title() == "عنوان"
+
+
+def test_single_series_has_no_legend():
+    assert figures.screen_time_week(WEEK, lang="en").legends == []
+
+
+def test_font_list_ends_with_dejavu_sans():
+    assert figures.ARABIC_FONTS[-1] == "DejaVu Sans"
+    fonts = figures.available_fonts()
+    assert fonts[-1] == "DejaVu Sans"
+    assert fonts == [f for f in figures.ARABIC_FONTS if f in fonts]  # course order kept
+
+
+def test_font_list_falls_back_to_dejavu_sans(monkeypatch):
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    assert figures.available_fonts() == ["DejaVu Sans"]
+
+
+def test_course_style_sets_fonts_and_palette():
+    figures.use_course_style()
+    assert matplotlib.rcParams["font.family"] == figures.available_fonts()
+    assert matplotlib.rcParams["font.family"][-1] == "DejaVu Sans"
+    assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == figures.PALETTE
+    assert matplotlib.rcParams["axes.spines.top"] is False
+
+
+def test_label_picks_the_language():
+    assert figures.label({"ar": "ساعات", "en": "hours"}) == "ساعات"
+    assert figures.label({"ar": "ساعات", "en": "hours"}, "en") == "hours"
