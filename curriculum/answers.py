@@ -144,9 +144,15 @@ class AnswerStore:
     def _move_aside(self, reason: str) -> str:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in reason)
-        target = self.path.with_name(f"{self.path.stem}.{safe}.{stamp}.json")
-        os.replace(self.path, target)
-        return target.name
+        for n in range(1000):
+            target = self.path.with_name(f"{self.path.stem}.{safe}.{stamp}{f'-{n}' if n else ''}.json")
+            try:  # link + unlink: never replaces an earlier backup
+                os.link(self.path, target)
+            except FileExistsError:
+                continue
+            self.path.unlink()
+            return target.name
+        raise OSError(f"cannot move {self.path} aside")
 
     def get(self, item_id: str):
         return self.answers.value(item_id)

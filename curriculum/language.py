@@ -30,7 +30,8 @@ def bilingual(text, where: str) -> dict[str, str]:
             f"{where}: give the text in both languages, e.g. "
             '{"ar": "...", "en": "..."}; got ' f"{type(text).__name__}"
         )
-    missing = [lang for lang in LANGUAGES if not str(text.get(lang, "")).strip()]
+    missing = [lang for lang in LANGUAGES
+               if not isinstance(text.get(lang), str) or not text[lang].strip()]
     if missing:
         raise MissingLanguage(f"{where}: the {' and '.join(missing)} text is missing")
     if not _ARABIC.search(text["ar"]) and not re.fullmatch(r"[\d\s.,:%+\-−/]+", text["ar"]):

@@ -6,6 +6,7 @@ spellings that a teacher would accept as the same word must compare equal.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -40,13 +41,16 @@ def parse_number(text) -> float:
     if isinstance(text, bool):
         raise ValueError("not a number")
     if isinstance(text, (int, float)):
-        return float(text)
+        return _finite(float(text))
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     raw = raw.translate(_LETTERS).replace("٬", "").replace(" ", "")
     if raw.count(",") == 1 and "." not in raw and len(raw.split(",")[1]) != 3:
         raw = raw.replace(",", ".")  # decimal comma, e.g. 2,5
     raw = raw.replace(",", "")  # thousands separators
-    value = float(raw)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("not a finite number")
+    return _finite(float(raw))
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("give a finite number")
     return value

@@ -174,11 +174,11 @@ class Exercise(widgets.VBox):
                 self.set_trait("value", self.clean(saved))
                 with self._quiet():
                     self._show(self.value)
-                self._set_status(message("saved", time=self._saved_time()))
+                self._set_status("saved", time=self._saved_time())
             except (ValueError, TypeError, TraitError) as err:
-                self._set_status(message("bad_answer", error=err))
+                self._set_status("bad_answer", error=err)
         else:
-            self._set_status(message("not_answered"))
+            self._set_status("not_answered")
         self.observe(self._on_value, "value")
 
     def _saved_time(self) -> str:
@@ -191,13 +191,17 @@ class Exercise(widgets.VBox):
         try:
             stamp = answer_file.store().save(self.item_id, change["new"], self.kind)
         except OSError as err:
-            self._set_status(message("save_failed", error=err.strerror or err))
+            self._set_status("save_failed", error=err.strerror or err)
             return
-        self._set_status(message("saved", time=stamp[11:19]))
+        self._set_status("saved", time=stamp[11:19])
 
-    def _set_status(self, text: str) -> None:
+    def _set_status(self, key: str, **params) -> None:
+        """Show engine message ``key`` under the exercise; it follows the language."""
+        self._status_message = (key, params)
+        lang = settings.language
         self._status.value = (
-            f'<div class="himaya-status" dir="{direction()}">{html.escape(str(text))}</div>'
+            f'<div class="himaya-status" dir="{direction(lang)}" lang="{lang}">'
+            f"{html.escape(message(key, lang, **params))}</div>"
         )
 
     def relabel(self) -> None:
@@ -217,6 +221,9 @@ class Exercise(widgets.VBox):
             self._show(self.value)
         if self.practice is not None:
             self._check_button.description = message("check", lang)
+        if getattr(self, "_status_message", None):
+            key, params = self._status_message
+            self._set_status(key, **params)
 
     def _practice_check(self) -> None:
         lang = settings.language

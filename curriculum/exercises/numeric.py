@@ -6,11 +6,21 @@ offers units).  A right number with the wrong unit earns nothing and says so.
 """
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 
 from ..language import message, pick
 from ..normalize import parse_number
 from .base import Exercise, KeyError_, Score, check_options
+
+
+def _show_number(number: float) -> str:
+    """The number as typed: exact, without exponent or a trailing '.0'."""
+    text = repr(float(number))
+    if "e" in text or "E" in text:
+        text = f"{number:f}".rstrip("0").rstrip(".")
+    return text[:-2] if text.endswith(".0") else text
 
 
 class Numeric(Exercise):
@@ -39,7 +49,7 @@ class Numeric(Exercise):
         try:
             number = parse_number(raw)
         except ValueError:
-            self._set_status(message("bad_number", text=raw))
+            self._set_status("bad_number", text=raw)
             return
         unit = self._unit.value if self.units else None
         self._from_controls({"number": number, "unit": unit})
@@ -53,7 +63,7 @@ class Numeric(Exercise):
         if value is None:
             return
         number = value["number"]
-        self._text.value = f"{number:g}"
+        self._text.value = _show_number(number)
         if self.units:
             self._unit.value = value.get("unit")
 
@@ -69,7 +79,7 @@ class Numeric(Exercise):
 
     def describe(self, value, lang):
         unit = value.get("unit")
-        return f"{value['number']:g}" + (f" {pick(self.units[unit], lang)}" if unit in self.units else "")
+        return _show_number(value["number"]) + (f" {pick(self.units[unit], lang)}" if unit in self.units else "")
 
     def check_key(self, key):
         if not isinstance(key.get("answer"), (int, float)):
@@ -82,6 +92,8 @@ class Numeric(Exercise):
         if not isinstance(answer, dict) or isinstance(answer.get("number"), bool) \
                 or not isinstance(answer.get("number"), (int, float)):
             raise ValueError("expected a number")
+        if not math.isfinite(answer["number"]):
+            raise ValueError("expected a number, not NaN or infinity")
         target = float(key["answer"])
         tolerance = float(key.get("tolerance", 0))
         if key.get("relative"):

@@ -68,9 +68,15 @@ class FreeText(Exercise):
         if not isinstance(value, str):
             raise ValueError("type the answer as text")
         limit = settings.max_text_chars
-        if len(value) > limit:
+        self._cut = len(value) > limit
+        if self._cut:
             value = value[:limit]
         return value if value.strip() else None
+
+    def _on_value(self, change):
+        super()._on_value(change)
+        if getattr(self, "_cut", False):
+            self._set_status("too_long", limit=settings.max_text_chars)
 
     def describe(self, value, lang):
         return value if len(value) < 80 else value[:77] + "…"

@@ -238,10 +238,14 @@ def test_score_refuses_non_numbers(bad):
         Numeric.score(bad, {"answer": 90})
 
 
-def test_score_nan_is_not_correct():
-    """A NaN compares false with everything, so it must not slip through the range check."""
-    score = Numeric.score(answer(math.nan), {"answer": 90, "tolerance": 1})
-    assert score.fraction == 0.0
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_score_refuses_nan_and_infinity(number):
+    """NaN compares false with everything: it must not slip through the range check.
+
+    The grader turns this ValueError into 0 points with the 'bad_answer' message.
+    """
+    with pytest.raises(ValueError, match="expected a number"):
+        Numeric.score(answer(number), {"answer": 90, "tolerance": 1})
 
 
 def test_describe():

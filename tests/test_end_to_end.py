@@ -1,0 +1,159 @@
+"""The whole course, end to end: release, a simulated cohort answering through the widgets
+in real kernels, nbgrader's submit/collect/autograde/feedback/export.
+
+Expected scores are worked out here from the keys and the scoring rules the
+course promises (Moodle's), not by calling the scoring code.
+"""
+import csv
+import json
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from curriculum.settings import ANSWERS_FILENAME
+from grading import demo, simulate
+from grading.keys import notebook_keys, written_items
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def run():
+    return demo.run(work="build/test-e2e", progress=False)
+
+
+def points(run, module):
+    """grade_id -> max points, from the source notebook."""
+    import nbformat
+
+    nb = nbformat.read(REPO / "notebooks" / module / f"{module}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+            for c in nb.cells if c.metadata.get("nbgrader", {}).get("points")}
+
+
+def expected_partial(module) -> dict[str, float]:
+    """What t-partial's answers deserve, item by item (see simulate.answer's 'partial')."""
+    path = REPO / "notebooks" / module / f"{module}.ipynb"
+    share = {}
+    for item, k in notebook_keys(path).items():
+        n = len(k.key["answer"]) if k.kind not in ("single", "numeric") else 1
+        share[item] = {
+            "single": Fraction(0),                  # a wrong option
+            "multiple": Fraction(1, n),             # one right option, no wrong one
+            "ordering": Fraction(n - 1, n),         # first two swapped
+            "matching": Fraction(n // 2, n),        # first half right
+            "classify": Fraction(n // 2, n),
+            "numeric": Fraction(1),
+            "short": Fraction(1),                   # right, in other case and spacing
+        }[k.kind]
+    for item in written_items(path):
+        share[item] = Fraction(1, 3)                     # the simulated instructor's grade
+    return share
+
+
+def test_every_step_succeeded(run):
+    assert run.failures == []
+    assert set(run.modules) == {p.name for p in (REPO / "notebooks").glob("m*") if p.is_dir()}
+
+
+def test_perfect_scores_the_maximum_and_blank_zero(run):
+    for module in run.modules:
+        scores = run.scores[module]
+        assert scores["t-perfect"]["score"] == scores["t-perfect"]["max_score"] > 0
+        assert scores["t-english"]["score"] == scores["t-english"]["max_score"]
+        assert scores["t-blank"]["score"] == 0
+        assert scores["t-wrong"]["score"] == 0
+
+
+def test_partial_answers_earn_exactly_their_partial_credit(run):
+    for module in run.modules:
+        pts = points(run, module)
+        share = expected_partial(module)
+        got = run.scores[module]["t-partial"]["items"]
+        for item, fraction in share.items():
+            grade_id = item.replace(".", "-", 1)
+            expected = round(float(fraction * pts[grade_id]), 2)
+            assert got[grade_id] == pytest.approx(expected, abs=0.006), item
+        total = sum(round(float(share[i] * pts[i.replace(".", "-", 1)]), 2) for i in share)
+        assert run.scores[module]["t-partial"]["score"] == pytest.approx(total, abs=0.02)
+
+
+def test_tampering_earns_exactly_what_the_answers_earn(run):
+    for module in run.modules:
+        tamper, same_answers = run.scores[module]["t-tamper"], run.scores[module]["t-partial"]
+        assert run.work[(module, "t-tamper")].tampered
+        assert tamper["items"] == same_answers["items"]
+        assert tamper["score"] == same_answers["score"]
+
+
+def test_someone_elses_answers_file_earns_nothing(run):
+    for module in run.modules:
+        assert run.scores[module]["t-foreign"]["score"] == 0
+        html = "".join(p.read_text() for p in run.course.feedback_files(module, "t-foreign"))
+        assert "t-perfect" in html and "t-foreign" in html
+
+
+def test_late_submission_is_flagged(run):
+    for module in run.modules:
+        assert run.scores[module]["t-late"]["late"] is True
+        assert run.scores[module]["t-perfect"]["late"] is False
+
+
+def test_answers_file_survives_submit_collect_and_autograde(run):
+    base = run.course.layout
+    for module in run.modules:
+        saved = json.loads((base.base / "trainees" / "t-perfect" / module / ANSWERS_FILENAME).read_text())
+        for step in ("submitted", "autograded"):
+            copy = json.loads((base.step(step) / "t-perfect" / module / ANSWERS_FILENAME).read_text())
+            assert copy == saved
+        assert saved["trainee"] == "t-perfect" and saved["answers"]
+
+
+def test_release_holds_no_hidden_test_or_key(run):
+    for module in run.modules:
+        keys = notebook_keys(REPO / "notebooks" / module / f"{module}.ipynb")
+        for path in run.course.release_dir(module).rglob("*"):
+            if path.is_file():
+                text = path.read_text(errors="ignore")
+                assert "HIDDEN TESTS" not in text and "KEY =" not in text and "MARK SCHEME" not in text
+                for k in keys.values():
+                    assert repr(k.key) not in text
+
+
+def test_feedback_reveals_no_key_and_speaks_the_trainees_language(run):
+    for module in run.modules:
+        keys = notebook_keys(REPO / "notebooks" / module / f"{module}.ipynb")
+        for trainee in simulate.PERSONAS:
+            files = run.course.feedback_files(module, trainee)
+            assert files, f"no feedback for {trainee}"
+            html = "".join(p.read_text() for p in files)
+            for marker in ("HIDDEN TESTS", "KEY =", "MARK SCHEME", "Rubric"):
+                assert marker not in html, (trainee, marker)
+            for k in keys.values():
+                assert repr(k.key) not in html
+            # the grader's messages (nbgrader's own headings stay in English)
+            english = re.search(r"Score: [\d.]+ of [\d.]+", html)
+            arabic = re.search(r"الدرجة: [\d.]+ من [\d.]+", html)
+            if simulate.PERSONAS[trainee][0] == "en":
+                assert english and not arabic, trainee
+            else:
+                assert arabic and not english, trainee
+
+
+def test_grades_csv_is_nbgraders_export(run):
+    rows = list(csv.DictReader(run.grades_csv.open()))
+    assert {"assignment", "student_id", "score", "max_score"} <= set(rows[0])
+    by = {(r["assignment"], r["student_id"]): r for r in rows}
+    for module in run.modules:
+        assert float(by[(module, "t-perfect")]["score"]) == float(by[(module, "t-perfect")]["max_score"])
+        assert float(by[(module, "t-blank")]["score"]) == 0
+
+
+def test_table_lists_every_trainee(run):
+    text = demo.table(run)
+    for trainee in simulate.PERSONAS:
+        assert trainee in text
+    assert "grades.csv" in text

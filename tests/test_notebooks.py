@@ -1,0 +1,149 @@
+"""Every module notebook follows the module standard (notebooks/README.md)."""
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from curriculum import exercises as ex
+from curriculum.exercises.base import grade_id
+from curriculum.language import bilingual
+from grading.keys import notebook_keys, parse_key, written_items
+
+REPO = Path(__file__).resolve().parent.parent
+MODULE_NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb"))
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+LATIN = re.compile(r"[A-Za-z]{3,}")
+AR_BLOCK = re.compile(r'<div dir="rtl" lang="ar">(.*?)</div>', re.S)
+EN_BLOCK = re.compile(r'<div dir="ltr" lang="en">(.*?)</div>', re.S)
+
+@pytest.fixture(params=MODULE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def path(request):
+    return request.param
+
+
+def nbg(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def test_there_is_a_module():
+    assert MODULE_NOTEBOOKS, "no module notebook under notebooks/"
+
+
+def test_folder_and_notebook_are_named_after_the_module(path):
+    assert path.stem == path.parent.name
+    assert re.fullmatch(r"m\d{2}[a-z]?-[a-z0-9-]+", path.stem)
+
+
+def test_kernelspec_is_set_so_jupyterlab_never_asks(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_cell_has_nbgrader_metadata_and_unique_ids(path):
+    nb = nbformat.read(path, as_version=4)
+    ids = [nbg(c).get("grade_id") for c in nb.cells]
+    assert all(ids), "a cell has no nbgrader grade_id"
+    assert len(ids) == len(set(ids))
+
+
+def test_every_prose_cell_is_arabic_first_then_english(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        where = f"{path.name} cell {nbg(cell).get('grade_id')}"
+        ar, en = AR_BLOCK.search(cell.source), EN_BLOCK.search(cell.source)
+        assert ar and en, f"{where}: needs an Arabic and an English block"
+        assert ar.start() < en.start(), f"{where}: Arabic must come first"
+        assert ARABIC.search(ar.group(1)), f"{where}: the Arabic block has no Arabic"
+        assert LATIN.search(en.group(1)), f"{where}: the English block has no English"
+
+
+def test_no_answers_file_in_the_source_folder(path):
+    assert not list(path.parent.rglob("himaya-answers*.json"))
+
+
+def test_setup_cell_starts_the_module(path):
+    nb = nbformat.read(path, as_version=4)
+    setup = next(c for c in nb.cells if nbg(c).get("grade_id") == "setup")
+    assert f'start("{path.stem}")' in setup.source
+
+
+def test_last_cell_is_the_references(path):
+    nb = nbformat.read(path, as_version=4)
+    last = nb.cells[-1]
+    assert nbg(last).get("grade_id") == "references"
+    assert "المراجع" in last.source and "References" in last.source
+
+
+def _exercises(path):
+    """Create every exercise of the notebook in this process, as its cells do."""
+    nb = nbformat.read(path, as_version=4)
+    ex.REGISTRY.clear()
+    namespace = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not nbg(cell).get("grade"):
+            exec(cell.source, namespace)
+    return dict(ex.REGISTRY)
+
+
+def test_every_exercise_is_bilingual_and_every_key_fits_its_exercise(path):
+    live = _exercises(path)
+    keys = notebook_keys(path)
+    written = written_items(path)
+    assert set(keys) | set(written) <= set(live)
+    for item, key in keys.items():
+        exercise = live[item]
+        assert exercise.kind == key.kind
+        exercise.check_key(key.key)
+        bilingual(exercise.prompt, item)
+    graded = set(keys) | set(written)
+    practice = {i for i, e in live.items() if e.practice is not None}
+    assert set(live) == graded | practice, f"exercises without grade cell: {set(live) - graded - practice}"
+
+
+def test_each_module_has_every_exercise_type(path):
+    kinds = {k.kind for k in notebook_keys(path).values()} | ({"free"} if written_items(path) else set())
+    if path.stem.startswith("m00"):
+        assert kinds == set(ex.KINDS)
+
+
+def test_grade_cells_are_locked_with_points_and_hidden_keys(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        meta = nbg(cell)
+        if meta.get("grade") and cell.cell_type == "code":
+            item = re.search(r'status\("([^"]+)"\)', cell.source).group(1)
+            assert meta["grade_id"] == grade_id(item)
+            assert meta["locked"] and meta["points"] > 0
+            assert parse_key(cell.source) is not None
+            visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+            assert "KEY" not in visible
+        if meta.get("task"):
+            assert meta["points"] > 0 and "BEGIN MARK SCHEME" in cell.source
+
+
+def test_no_key_outside_hidden_tests(path):
+    """Exercise cells are visible to trainees: a graded item's answer must not be there."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if nbg(cell).get("grade_id", "").endswith("-widget"):
+            call = ast.parse(cell.source).body[0].value
+            assert not any(k.arg == "practice" for k in call.keywords) or ".p" in ast.literal_eval(call.args[0])
+
+
+def test_syllabus_maps_every_graded_item_and_nothing_else(path):
+    import yaml
+
+    syllabus = yaml.safe_load((REPO / "curriculum" / "syllabus.yaml").read_text(encoding="utf-8"))
+    module = syllabus["modules"][path.stem]
+    mapped = {item for outcome in module["outcomes"] for item in outcome["items"]}
+    graded = set(notebook_keys(path)) | set(written_items(path))
+    assert mapped == graded
+    for outcome in module["outcomes"]:
+        bilingual(outcome["text"], outcome["id"])
+        assert outcome["id"].startswith(path.stem[:3] + ".o")
+    bilingual(module["title"], path.stem)
