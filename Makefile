@@ -7,6 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.himaya-installed
 
+# Kernels come from this environment, even if a user-level "python3" kernel exists.
+export JUPYTER_PREFER_ENV_PATH := 1
+
 .PHONY: demo test lab bench venv clean
 
 venv: $(STAMP)

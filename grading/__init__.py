@@ -9,3 +9,5 @@ from pathlib import Path
 _bin = str(Path(sys.executable).parent)
 if _bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+# Kernels (nbgrader's and the simulated trainees') come from this environment.
+os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")

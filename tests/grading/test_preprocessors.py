@@ -397,7 +397,7 @@ def test_written_answer_is_shown_escaped_and_awaits_manual_grading(source_nb, re
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in source
     assert '<div class="himaya-free-answer" dir="auto" lang="en">Reports are not victims.<br>\n&lt;script&gt;' in source
     assert "إجابة المتدرّب · Trainee's answer" in source
-    assert source.startswith(source_nb.cells[0].source[:0] + '<div dir="rtl" lang="ar">')  # original text kept
+    assert source.startswith('<div dir="rtl" lang="ar">\n\n✍ <b>m99.q8</b>')  # the cell's own text stays first
     assert task_grade(submission) == (None, None, True)
 
 
@@ -409,9 +409,14 @@ def test_written_answer_never_renders_as_markup(source_nb, resources, folder):
     javascript: links and external images."""
     text = "ok\r\r[see rubric](javascript:alert(document.cookie)) ![x](https://evil.example/p.png)"
     write_answers(folder, {"m99.q8": text})
-    nb, _ = grade(source_nb, resources)
-    rendered = markdown2html_mistune(by_grade_id(nb)["m99-q8"].source)
-    assert "<a " not in rendered
+    cell = by_grade_id(source_nb)["m99-q8"]
+    original = cell.source
+    grade(source_nb, resources)
+    added = cell.source[len(original):]
+    assert "javascript:" in added  # the text is there, for the grader to read…
+    rendered = markdown2html_mistune(added)
+    assert "<a " not in rendered  # …but never as markup
+    assert "href=" not in rendered
     assert "<img" not in rendered
 
 
