@@ -18,7 +18,8 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from .preprocessors import (
-    RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
+    HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
+    SnapshotAnswers,
 )
 
 COURSE_ID = "himaya"
@@ -63,7 +64,7 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.root = str(layout.root)
     c.CourseDirectory.source_directory = "notebooks"
-    for step in ("release", "submitted", "autograded", "feedback"):
+    for step in ("release", "submitted", "autograded", "feedback", "solution", "source_with_tests"):
         setattr(c.CourseDirectory, f"{step}_directory", f"{layout.work}/{step}")
     c.CourseDirectory.db_url = layout.db_url
     c.Exchange.root = str(layout.exchange)
@@ -77,7 +78,7 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = IGNORED_STDERR
     c.Autograde.autograde_preprocessors = [
-        SnapshotAnswers, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SnapshotAnswers, HideWidgetKeys, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
     c.GenerateFeedback.preprocessors = [

@@ -64,8 +64,8 @@ class Course:
 
     # -- instructor: release ------------------------------------------------
     def check_source(self, module: str) -> None:
-        """Refuse to release a module whose folder holds an answers file."""
-        stray = list((self.source / module).rglob(ANSWERS_FILENAME))
+        """Refuse to release a module whose folder holds an answers file (or one moved aside)."""
+        stray = list((self.source / module).rglob(ANSWERS_FILENAME.replace(".json", "*.json")))
         if stray:
             raise PipelineError(
                 f"{module}: remove {', '.join(str(p) for p in stray)} from the source folder: "

@@ -46,7 +46,7 @@ def parse_key(source: str) -> dict | None:
         if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["KEY"]:
             try:
                 key = ast.literal_eval(node.value)
-            except ValueError as err:
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as err:
                 raise KeyProblem(f"KEY must be a literal: {err}") from None
             if not isinstance(key, dict) or "answer" not in key:
                 raise KeyProblem("KEY must be a dict with an 'answer'")

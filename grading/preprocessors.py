@@ -8,6 +8,7 @@ here, from the answers file and the key in the gradebook.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -25,11 +26,25 @@ from curriculum.settings import ANSWERS_FILENAME
 from .keys import ItemKey, KeyProblem, parse_key, parse_kind
 
 
+_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]()*_`!\\~|"})
+
+
+def as_plain_html(text: str) -> str:
+    """A trainee's text as inert HTML on one line: no tag, no Markdown, no link survives.
+
+    One line, so Markdown treats the surrounding ``<div>`` as a raw HTML block
+    and never parses inside it; every character Markdown could use is an entity.
+    """
+    lines = html.escape(text.strip(), quote=True).splitlines()
+    return "<br>".join(line.translate(_MARKDOWN) for line in lines)
+
+
 def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 SNAPSHOT = "himaya_answers"
+_HIDDEN_REGION = re.compile(r"^[^\n]*BEGIN HIDDEN TESTS.*?END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
 
 
 class SnapshotAnswers(NbGraderPreprocessor):
@@ -55,6 +70,26 @@ class SnapshotAnswers(NbGraderPreprocessor):
             max_bytes=self.max_answers_bytes,
         )
         return nb, resources
+
+
+class HideWidgetKeys(NbGraderPreprocessor):
+    """Remove widget items' keys from grade cells before the trainee's kernel runs them.
+
+    Widget items are scored in the grader's process from the gradebook, so the
+    kernel never needs their keys; if it had them, a cell the trainee added
+    could print them (or ``In``, the kernel's history) into their feedback.
+    Ordinary nbgrader tests (analyst labs) are left as they are.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if utils.is_grade(cell) and cell.cell_type == "code" and not utils.is_solution(cell):
+            try:
+                key = parse_key(cell.source)
+            except KeyProblem:
+                key = None
+            if key is not None:
+                cell.source = _HIDDEN_REGION.sub("", cell.source).rstrip() + "\n"
+        return cell, resources
 
 
 class ScoreWidgetAnswers(NbGraderPreprocessor):
@@ -87,9 +122,11 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         item = item_id(grade_id)
         source = self._source(grade_id) if item else None
         key = parse_key(source) if source else None
+        widget = self._source(f"{grade_id}-widget") if item else None
         if key is None:
+            if widget is not None:  # a widget item whose key is missing: never full marks
+                raise KeyProblem(f"{item}: its grade cell has no 'KEY = ...' in its hidden tests")
             return None  # an ordinary nbgrader test cell (analyst labs)
-        widget = self._source(f"{grade_id}-widget")
         if widget is None:
             raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget' in the source notebook")
         return ItemKey(item, parse_kind(widget, item), key)
@@ -140,7 +177,7 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         grade = self._gradebook.find_grade(grade_id, self._notebook, self._assignment, self._student)
         if isinstance(text, str) and text.strip():
             lang = self._found.language
-            body = html.escape(text.strip()).replace("\n", "<br>\n")
+            body = as_plain_html(text)
             cell.source += (
                 f"\n\n---\n\n**{message('free_answer_heading', 'ar')} · {message('free_answer_heading', 'en')}**"
                 f'\n\n<div class="himaya-free-answer" dir="auto" lang="{lang}">{body}</div>\n'
@@ -156,19 +193,35 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         self._gradebook.db.commit()
 
 
-class RedactHiddenTests(ClearHiddenTests):
-    """Remove hidden tests (keys) from every cell of generated feedback (nbgrader #917).
+class _Redact:
+    """Never fail on a trainee's stray or nested marker: cut from it to the end of the cell."""
+
+    marker = ""
+
+    def preprocess_cell(self, cell, resources, index):
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except RuntimeError:
+            before = cell.source.split(self.marker)[0]
+            cell.source = before[: before.rfind("\n") + 1]
+            return cell, resources
+
+
+class RedactHiddenTests(_Redact, ClearHiddenTests):
+    """Remove hidden tests from every cell of generated feedback (nbgrader #917).
 
     Unlike ``ClearHiddenTests`` at release time it does not insist the region
     sits in a grade cell: a trainee may paste the markers anywhere.
     """
 
+    marker = "BEGIN HIDDEN TESTS"
     enforce_metadata = Bool(False).tag(config=True)
 
 
-class RedactMarkScheme(ClearMarkScheme):
+class RedactMarkScheme(_Redact, ClearMarkScheme):
     """Remove instructors' mark schemes (rubrics) from generated feedback."""
 
+    marker = "BEGIN MARK SCHEME"
     enforce_metadata = Bool(False).tag(config=True)
 
 

@@ -214,6 +214,6 @@ def tamper(nb) -> list[str]:
         "    data['answers']['m00.q1'] = {'value': globals().get('KEY', {}).get('answer', 'x')}\n"
         "    p.write_text(json.dumps(data))\n"
         "_steal()"))
-    nb.cells.append(new_code_cell("_steal()\nstatus = lambda *a: 2.0"))
+    nb.cells.append(new_code_cell("_steal()\nstatus = lambda *a: 2.0\nprint(globals().get('KEY'), In)"))
     done.append("added cells that patch the course package and rewrite the answers file")
     return done

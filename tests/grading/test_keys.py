@@ -105,12 +105,13 @@ def test_parse_key_refuses_a_key_without_answer(body):
 
 
 def test_parse_key_reports_an_unhashable_literal_as_a_key_problem():
-    """BUG: ``ast.literal_eval`` raises TypeError (not ValueError) for a dict or set
-    literal with an unhashable member; parse_key lets it escape, and
-    ScoreWidgetAnswers, which catches only KeyProblem, then fails the whole
-    notebook instead of scoring that item 0."""
+    """``ast.literal_eval`` raises TypeError, not ValueError, for a dict or set with an
+    unhashable member; it must still be a KeyProblem, the only error
+    ScoreWidgetAnswers turns into "this item scores 0" instead of failing the notebook."""
     with pytest.raises(KeyProblem):
         parse_key(hidden("KEY = {'answer': {['a']: 'one'}}"))
+    with pytest.raises(KeyProblem):
+        parse_key(hidden("KEY = {'answer': {1, []}}"))
 
 
 def test_key_problem_is_a_value_error():

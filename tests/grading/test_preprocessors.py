@@ -7,7 +7,9 @@ widgets write it.
 """
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import nbformat
 import pytest
@@ -336,9 +338,8 @@ def test_an_answer_of_the_wrong_shape_scores_that_item_zero(source_nb, resources
 
 
 def test_a_not_a_number_answer_earns_nothing(source_nb, resources, folder):
-    """BUG: Python's json reads ``NaN``; Numeric.score compares ``abs(nan - 90) > tolerance``,
-    which is False, so NaN passes as within range and a hand-edited answers file
-    earns full marks on every numeric item."""
+    """Python's json reads ``NaN``, and ``abs(nan - 90) > tolerance`` is False: a
+    hand-edited answers file must not pass NaN off as a number within range."""
     data = {"schema": 1, "trainee": STUDENT, "language": "en",
             "answers": {"m99.q6": {"value": {"number": float("nan"), "unit": "days"}}}}
     text = json.dumps(data)
@@ -346,17 +347,32 @@ def test_a_not_a_number_answer_earns_nothing(source_nb, resources, folder):
     (folder / ANSWERS_FILENAME).write_text(text, encoding="utf-8")
     cell = by_grade_id(grade(source_nb, resources)[0])["m99-q6"]
     assert determine_grade(cell) == (0.0, 1.0)
+    assert stdout(cell).startswith("The saved answer to this item is not valid (ValueError)")
 
 
-def test_a_broken_key_in_the_gradebook_scores_that_item_zero(source_nb, resources, folder, submission):
+@pytest.mark.parametrize("cell, source, error", [
+    ("m99-q2", 'status("m99.q2")\n### BEGIN HIDDEN TESTS\nKEY = open("x")\n### END HIDDEN TESTS', "KEY must be a literal"),
+    ("m99-q2", 'status("m99.q2")\n### BEGIN HIDDEN TESTS\nKEY = {"answer": {["a"]: 1}}\n### END HIDDEN TESTS',
+     "KEY must be a literal"),
+    ("m99-q2", 'status("m99.q2")\n### BEGIN HIDDEN TESTS\nKEY = {"answer": \n### END HIDDEN TESTS',
+     "hidden tests are not valid Python"),
+    ("m99-q2", 'status("m99.q2")\n### BEGIN HIDDEN TESTS\nKEY = {"options": ["a"]}\n### END HIDDEN TESTS',
+     "KEY must be a dict with an 'answer'"),
+    ("m99-q2-widget", 'ex.MultipleChoice("m99.q9", prompt=p, options=o)', "no exercise for m99.q2"),
+    # a widget item whose key is missing must not pass as an ordinary test (full marks)
+    ("m99-q2", 'status("m99.q2")\n', "m99.q2: its grade cell has no 'KEY = ...'"),
+    ("m99-q2", 'status("m99.q2")\n### BEGIN HIDDEN TESTS\nKEY: dict = {"answer": ["a"]}\n### END HIDDEN TESTS',
+     "m99.q2: its grade cell has no 'KEY = ...'"),
+])
+def test_a_broken_key_in_the_gradebook_scores_that_item_zero(source_nb, resources, folder, submission,
+                                                             cell, source, error):
     with Gradebook(submission.db_url) as gb:
-        gb.find_source_cell("m99-q2", MODULE, MODULE).source = (
-            'status("m99.q2")\n### BEGIN HIDDEN TESTS\nKEY = open("x")\n### END HIDDEN TESTS')
+        gb.find_source_cell(cell, MODULE, MODULE).source = source
         gb.db.commit()
     write_answers(folder, PERFECT, language="en")
-    cells = by_grade_id(grade(source_nb, resources)[0])
+    cells = by_grade_id(grade(source_nb, resources)[0])  # no exception
     assert determine_grade(cells["m99-q2"]) == (0.0, 2.0)
-    assert stdout(cells["m99-q2"]).startswith("The saved answer to this item is not valid (KEY must be a literal")
+    assert stdout(cells["m99-q2"]).startswith(f"The saved answer to this item is not valid ({error}")
     for other in set(WIDGET_POINTS) - {"m99-q2"}:
         assert determine_grade(cells[other]) == (WIDGET_POINTS[other],) * 2, other
 
@@ -387,6 +403,13 @@ def test_score_uses_the_snapshot_when_the_file_is_deleted_during_execution(sourc
 
 # -- the written answer (task cell m99-q8) ----------------------------------------------
 
+def _shown_answer(source: str, lang: str) -> str:
+    """The text a grader reads in the answer box, decoded from the cell's markup."""
+    match = re.search(rf'<div class="himaya-free-answer" dir="auto" lang="{lang}">(.*?)</div>', source, re.S)
+    assert match, source
+    return html.unescape(re.sub(r"<br>\n?", "\n", match.group(1)))
+
+
 def test_written_answer_is_shown_escaped_and_awaits_manual_grading(source_nb, resources, folder, submission):
     set_task_grade(submission, auto_score=0.0, needs_manual_grade=False)  # as left by an earlier empty run
     text = "Reports are not victims.\n<script>alert(1)</script> & <b>bold</b>"
@@ -394,20 +417,27 @@ def test_written_answer_is_shown_escaped_and_awaits_manual_grading(source_nb, re
     nb, _ = grade(source_nb, resources)
     source = by_grade_id(nb)["m99-q8"].source
     assert "<script>" not in source and "<b>bold" not in source
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in source
-    assert '<div class="himaya-free-answer" dir="auto" lang="en">Reports are not victims.<br>\n&lt;script&gt;' in source
+    assert "&lt;script&gt;" in source and "&lt;b&gt;" in source
+    assert _shown_answer(source, "en") == text  # the grader reads exactly what the trainee wrote
     assert "إجابة المتدرّب · Trainee's answer" in source
     assert source.startswith('<div dir="rtl" lang="ar">\n\n✍ <b>m99.q8</b>')  # the cell's own text stays first
+    assert "Rubric: 3 points" in source  # graders still see the mark scheme
     assert task_grade(submission) == (None, None, True)
 
 
-def test_written_answer_never_renders_as_markup(source_nb, resources, folder):
-    """BUG: carriage returns are not normalised before the answer is put in the
-    markdown cell. Markdown treats "\\r" as a line end, so "\\r\\r" is a blank line
-    that closes the <div> HTML block; the rest of the trainee's text is then
-    rendered as Markdown by nbconvert (formgrader, feedback), including
-    javascript: links and external images."""
-    text = "ok\r\r[see rubric](javascript:alert(document.cookie)) ![x](https://evil.example/p.png)"
+def test_written_answer_in_arabic_keeps_its_text_and_language(source_nb, resources, folder):
+    text = "البلاغات ليست عدد الضحايا.\nسطر ثانٍ"
+    write_answers(folder, {"m99.q8": "  " + text + "\n\n"}, language="ar")
+    nb, _ = grade(source_nb, resources)
+    assert _shown_answer(by_grade_id(nb)["m99-q8"].source, "ar") == text
+
+
+@pytest.mark.parametrize("breakout", ["\r\r", "\n\n", "\r\n\r\n", "\n \n", "</div>\n\n", " "])
+def test_written_answer_never_renders_as_markup(source_nb, resources, folder, breakout):
+    """The answer sits in a raw HTML <div>; a blank line (Markdown also ends lines
+    at "\\r") would close that block and let the rest render as Markdown in
+    formgrader and feedback, where nbconvert keeps javascript: links."""
+    text = f"ok{breakout}[see rubric](javascript:alert(document.cookie)) ![x](https://evil.example/p.png) **b**"
     write_answers(folder, {"m99.q8": text})
     cell = by_grade_id(source_nb)["m99-q8"]
     original = cell.source
@@ -415,9 +445,11 @@ def test_written_answer_never_renders_as_markup(source_nb, resources, folder):
     added = cell.source[len(original):]
     assert "javascript:" in added  # the text is there, for the grader to read…
     rendered = markdown2html_mistune(added)
-    assert "<a " not in rendered  # …but never as markup
-    assert "href=" not in rendered
-    assert "<img" not in rendered
+    assert "href=" not in rendered and "<img" not in rendered  # …but never as markup
+    inside = re.search(r'<div class="himaya-free-answer" dir="auto" lang="ar">(.*?)</div>', rendered, re.S)
+    assert inside, rendered
+    assert "<" not in inside.group(1).replace("<br>", ""), rendered  # no tag but line breaks
+    assert html.unescape(inside.group(1).replace("<br>", "\n")).startswith("ok")
 
 
 @pytest.mark.parametrize("value", [None, "", "   \n  ", ["a list"]])
@@ -576,3 +608,33 @@ def test_a_restored_cell_is_scored(released, resources, folder):
     nb, _ = grade(nb, resources)
     cells = by_grade_id(nb)
     assert all(determine_grade(cells[g]) == (p, p) for g, p in WIDGET_POINTS.items())
+
+
+# -- keys never reach the trainee's kernel; stray markers never stop feedback -----------
+
+def test_widget_keys_are_removed_before_the_kernel_runs(source_nb):
+    from grading.preprocessors import HideWidgetKeys
+
+    nb, _ = HideWidgetKeys().preprocess(source_nb, {})
+    cells = by_grade_id(nb)
+    for grade_id in WIDGET_POINTS:
+        assert "KEY" not in cells[grade_id].source and "HIDDEN TESTS" not in cells[grade_id].source
+        assert cells[grade_id].source.startswith("status(")
+    # ordinary nbgrader hidden tests (analyst labs) still run in the kernel
+    assert "assert double(5) == 10" in cells["lab-double-test"].source
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("print(1)\n### BEGIN HIDDEN TESTS\nKEY = 1", "print(1)\n"),
+    ("### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\nx\n### END HIDDEN TESTS", ""),
+    ("a\nb\n### BEGIN MARK SCHEME\nrubric", "a\nb\n"),
+])
+def test_a_stray_marker_pasted_by_a_trainee_is_cut_not_fatal(source, kept):
+    from nbformat.v4 import new_code_cell
+
+    from grading.preprocessors import RedactHiddenTests, RedactMarkScheme
+
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell(source)])
+    for redact in (RedactHiddenTests(), RedactMarkScheme()):
+        nb, _ = redact.preprocess(nb, {})
+    assert nb.cells[0].source == kept

@@ -1,0 +1,168 @@
+"""grading.config: one nbgrader configuration for `python -m grading`, nbgrader's commands and formgrader."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (
+    ClearOutput, CheckCellMetadata, DeduplicateIds, Execute, GetGrades, IgnorePattern, OverwriteCells,
+    OverwriteKernelspec, SaveAutoGrades,
+)
+from traitlets.config import Config, PyFileConfigLoader
+
+from grading.config import COURSE_ID, IGNORED_STDERR, REPO, Layout, configure
+from grading.preprocessors import (
+    RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
+)
+
+#: nbgrader steps whose folders nbgrader writes (everything but the instructor's source).
+GENERATED_STEPS = sorted(
+    name[: -len("_directory")] for name in CourseDirectory.class_trait_names()
+    if name.endswith("_directory") and name != "source_directory"
+)
+
+
+@pytest.fixture
+def layout(tmp_path) -> Layout:
+    return Layout(root=tmp_path, work="build/here")
+
+
+def _under(path, folder: Path) -> bool:
+    return Path(path).resolve().is_relative_to(folder.resolve())
+
+
+def test_layout_paths(tmp_path):
+    layout = Layout(root=tmp_path, work="w/x")
+    assert layout.base == tmp_path / "w" / "x"
+    assert layout.step("release") == tmp_path / "w" / "x" / "release"
+    assert layout.db_url == f"sqlite:///{tmp_path}/w/x/gradebook.db"
+    assert layout.exchange == tmp_path / "w" / "x" / "exchange"
+
+
+def test_default_layout_is_the_repository():
+    assert Layout().root == REPO
+    assert (REPO / "grading" / "config.py").is_file()
+    assert Layout().work == "build/course"
+
+
+def test_course_and_source(layout):
+    c = configure(layout=layout)
+    coursedir = CourseDirectory(config=c)
+    assert coursedir.course_id == COURSE_ID == "himaya"
+    assert Path(coursedir.root) == layout.root
+    assert Path(coursedir.format_path(coursedir.source_directory, ".", "m99-fixture")) == \
+        layout.root / "notebooks" / "m99-fixture"
+
+
+def test_the_known_steps_are_all_checked():
+    assert {"release", "submitted", "autograded", "feedback"} <= set(GENERATED_STEPS)
+
+
+@pytest.mark.parametrize("step", GENERATED_STEPS)
+def test_every_generated_folder_is_under_root_work(layout, step):
+    coursedir = CourseDirectory(config=configure(layout=layout))
+    folder = coursedir.format_path(getattr(coursedir, f"{step}_directory"), "t1", "m99-fixture")
+    assert _under(folder, layout.base), f"{step}: {folder} is outside {layout.base}"
+
+
+def test_gradebook_and_exchange_are_under_root_work(layout):
+    c = configure(layout=layout)
+    coursedir = CourseDirectory(config=c)
+    assert coursedir.db_url == layout.db_url
+    assert _under(coursedir.db_url.removeprefix("sqlite:///"), layout.base)
+    assert _under(c.Exchange.root, layout.base)
+
+
+def test_configure_fills_a_given_config_and_keeps_other_settings(layout):
+    c = Config()
+    c.Execute.startup_timeout = 99
+    assert configure(c, layout) is c
+    assert c.Execute.startup_timeout == 99
+    assert c.CourseDirectory.course_id == COURSE_ID
+
+
+def test_timeout(layout):
+    assert configure(layout=layout, timeout=7).Execute.timeout == 7
+    assert configure(layout=layout).Execute.timeout == 60
+    assert configure(layout=layout).Execute.interrupt_on_timeout is True
+
+
+def test_missing_test_cells_are_added_back(layout):
+    c = configure(layout=layout)
+    assert c.OverwriteCells.add_missing_cells is True
+    assert RestoreCells(config=c).add_missing_cells is True  # the subclass sees the setting
+    assert RestoreCells().add_missing_cells is False  # …which comes from the configuration
+
+
+def test_snapshot_before_execute_and_score_between_execute_and_save(layout):
+    steps = configure(layout=layout).Autograde.autograde_preprocessors
+    assert steps.count(SnapshotAnswers) == 1 and steps.count(ScoreWidgetAnswers) == 1
+    assert steps.index(SnapshotAnswers) < steps.index(Execute)
+    assert steps.index(Execute) < steps.index(ScoreWidgetAnswers) < steps.index(SaveAutoGrades)
+    # the score is written after the outputs are cleaned, so nothing trims or drops it
+    assert steps.index(IgnorePattern) < steps.index(ScoreWidgetAnswers)
+
+
+def test_restore_cells_replaces_overwrite_cells(layout):
+    sanitize = configure(layout=layout).Autograde.sanitize_preprocessors
+    assert OverwriteCells not in sanitize
+    assert sanitize == [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
+
+
+def test_feedback_redacts_hidden_tests_and_mark_schemes(layout):
+    steps = configure(layout=layout).GenerateFeedback.preprocessors
+    assert RedactHiddenTests in steps and RedactMarkScheme in steps
+    assert steps.index(GetGrades) < steps.index(RedactHiddenTests)
+    assert steps[-1] is CSSHTMLHeaderPreprocessor
+
+
+@pytest.mark.parametrize("line", [
+    "/home/t1/.venv/lib/python3.11/site-packages/x.py:12: DeprecationWarning: use y instead",
+    "  warnings.warn('z', FutureWarning)",
+    "/tmp/ipykernel_1/123.py:3: UserWarning: FigureCanvasAgg is non-interactive",
+    "RuntimeWarning: invalid value encountered in divide",
+    "Matplotlib is building the font cache; this may take a moment.",
+    "/x.py:5: UserWarning: Glyph 1575 (\\N{ARABIC LETTER ALEF}) missing from font(s) DejaVu Sans.",
+])
+def test_ignored_stderr_matches_harmless_lines(line):
+    assert re.search(IGNORED_STDERR, line)
+
+
+@pytest.mark.parametrize("line", [
+    "Traceback (most recent call last):",
+    "AssertionError: expected 4, got 5",
+    "NameError: name 'double' is not defined",
+    "Warning: something",  # a bare word is not one of the known warnings
+    "error: could not read file",
+])
+def test_ignored_stderr_keeps_real_errors(line):
+    assert not re.search(IGNORED_STDERR, line)
+
+
+def test_ignore_pattern_drops_only_harmless_stderr(layout):
+    c = configure(layout=layout)
+    step = IgnorePattern(config=c)
+    assert step.enabled and step.pattern == IGNORED_STDERR
+    cell = new_code_cell("assert double(2) == 4")
+    cell.outputs = [
+        new_output("stream", name="stderr", text="/x.py:1: DeprecationWarning: old\n"),
+        new_output("stream", name="stderr", text="AssertionError: wrong\n"),
+        new_output("stream", name="stdout", text="DeprecationWarning in stdout is kept\n"),
+    ]
+    cell, _ = step.preprocess_cell(cell, {}, 0)
+    assert [o.text for o in cell.outputs] == ["AssertionError: wrong\n", "DeprecationWarning in stdout is kept\n"]
+
+
+def test_repository_nbgrader_config_gives_the_same_course():
+    loaded = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+    expected = configure(layout=Layout())
+    assert loaded.CourseDirectory.course_id == expected.CourseDirectory.course_id == COURSE_ID
+    assert loaded.CourseDirectory.source_directory == expected.CourseDirectory.source_directory == "notebooks"
+    assert loaded.CourseDirectory.root == str(REPO)
+    assert loaded.CourseDirectory.db_url == expected.CourseDirectory.db_url
+    assert loaded.Autograde.autograde_preprocessors == expected.Autograde.autograde_preprocessors
+    assert loaded.Autograde.sanitize_preprocessors == expected.Autograde.sanitize_preprocessors
