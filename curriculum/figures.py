@@ -63,8 +63,8 @@ def bar_comparison(title: Text, categories: list[Text], series: dict[str, tuple[
         ax.yaxis.set_label_position("right")
         ax.spines["left"].set_visible(False)
         ax.spines["right"].set_visible(True)
-    fig.text(0.99 if lang == "ar" else 0.01, 0.005, pick(source, lang), fontsize=8,
-             ha="right" if lang == "ar" else "left", va="bottom", color="#444444")
+    # the source as an x-axis label: constrained layout keeps room for it
+    ax.set_xlabel(pick(source, lang), fontsize=8, color="#444444", loc="right" if lang == "ar" else "left")
     if lang == "ar":
         ax.invert_xaxis()  # read right to left, like the text
     return fig

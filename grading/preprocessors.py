@@ -163,9 +163,14 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
     def _write(self, cell, score: Score, points: float) -> None:
         lang = self._found.language
         earned = round(min(points, max(0.0, (score.fraction or 0.0) * points)), 4)
-        text = f"{score.text(lang)}\n{message('score_line', lang, score=_points(earned), points=_points(points))}\n"
-        cell.outputs = [
-            new_output("stream", name="stdout", text=text),
+        lines = [score.text(lang), message("score_line", lang, score=_points(earned), points=_points(points))]
+        direction = "rtl" if lang == "ar" else "ltr"
+        page = "<br>".join(html.escape(line) for line in lines)
+        cell.outputs = [  # the message as HTML that lays out in the trainee's direction, then the score
+            new_output("display_data", data={
+                "text/html": f'<div class="himaya-feedback" dir="{direction}" lang="{lang}">{page}</div>',
+                "text/plain": "\n".join(lines) + "\n",
+            }),
             new_output("execute_result", data={"text/plain": _points(earned)},
                        execution_count=cell.get("execution_count") or 1),
         ]

@@ -83,7 +83,8 @@ def grade(nb, resources, **snapshot_traits):
 
 
 def stdout(cell) -> str:
-    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+    """The grader's message to the trainee (plain-text form of its display output)."""
+    return "".join(o.data["text/plain"] for o in cell.outputs if o.output_type == "display_data")
 
 
 def result(cell) -> str:
@@ -113,8 +114,10 @@ def test_perfect_answers_earn_every_point(source_nb, resources, folder):
     cells = by_grade_id(nb)
     for grade_id, points in WIDGET_POINTS.items():
         cell = cells[grade_id]
-        assert [o.output_type for o in cell.outputs] == ["stream", "execute_result"], grade_id
-        assert cell.outputs[0].name == "stdout"
+        assert [o.output_type for o in cell.outputs] == ["display_data", "execute_result"], grade_id
+        html_out = cell.outputs[0].data["text/html"]
+        assert html_out.startswith('<div class="himaya-feedback" dir="rtl" lang="ar">'), grade_id
+        assert "stderr" not in json.dumps(cell.outputs)
         assert result(cell) == f"{points:g}"
         assert stdout(cell).endswith(f"الدرجة: {points:g} من {points:g}\n"), grade_id
         assert determine_grade(cell) == (points, points), grade_id
