@@ -5,6 +5,7 @@ import argparse
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from .config import REPO, Layout
@@ -68,11 +69,18 @@ def cmd_lab(args) -> int:
         if not (workspace / module).exists():
             course.fetch(module, os.environ.get("USER", "trainee"), workspace)
     print(f"JupyterLab on {workspace}")
-    return subprocess.call([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={workspace}", *args.lab_args],
+    extra = list(args.lab_args)
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        extra.append("--allow-root")
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={workspace}", *extra],
                            cwd=workspace)
 
 
 def main(argv=None) -> int:
+    # nbgrader 0.9 trips these on every new submission and notebook; they say nothing to instructors
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Cell is missing an id field")
     parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__)
     parser.add_argument("--work", default="build/course", help="folder (under the repository) for nbgrader's files")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,10 +101,12 @@ def main(argv=None) -> int:
     p = sub.add_parser("export", help="export the gradebook as nbgrader's CSV")
     p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))
     p.set_defaults(func=cmd_export)
-    p = sub.add_parser("lab", help="open JupyterLab on a trainee's copy of the course")
-    p.add_argument("lab_args", nargs=argparse.REMAINDER)
+    p = sub.add_parser("lab", help="open JupyterLab on a trainee's copy of the course (other options go to JupyterLab)")
     p.set_defaults(func=cmd_lab)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.lab_args = extra
     try:
         return args.func(args)
     except PipelineError as err:
