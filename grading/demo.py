@@ -73,8 +73,9 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
             folder = course.fetch(module, persona, workspace)
             for nb_path in notebooks:
                 source = course.source / module / nb_path.name
+                keys = {item: k.for_trainee(persona) for item, k in notebook_keys(source).items()}
                 result.work[(module, persona)] = simulate.work_through(
-                    folder, nb_path.name, persona, notebook_keys(source), written_items(source))
+                    folder, nb_path.name, persona, keys, written_items(source))
             if persona in simulate.FOREIGN:  # hands in a classmate's answers file
                 shutil.copy(layout.base / "trainees" / "t-perfect" / module / ANSWERS_FILENAME,
                             folder / ANSWERS_FILENAME)

@@ -26,11 +26,52 @@ class KeyProblem(ValueError):
     """A key or exercise cell in the course source cannot be used (an authoring error)."""
 
 
+_DATA = re.compile(r"^curriculum(?:\.[a-z_][a-z0-9_]*)+:[a-z_][a-z0-9_]*$")
+
+
 @dataclass(frozen=True)
 class ItemKey:
     item_id: str
     kind: str
     key: dict
+
+    def for_trainee(self, trainee: str) -> "ItemKey":
+        """This key with its data-dependent parts computed from ``trainee``'s seed."""
+        return ItemKey(self.item_id, self.kind, resolve(self.key, trainee))
+
+
+def resolve(value, trainee: str):
+    """Replace every ``{"$data": "curriculum.module:function", "$pick": "field"}`` in a key.
+
+    Items that read a trainee's own synthetic figure have keys that differ per
+    trainee: the key names the seeded generator that drew the figure and the
+    field that answers the item, and the grader calls it with the trainee's
+    id.  Only functions of the ``curriculum`` package can be named.
+    """
+    if isinstance(value, dict):
+        if "$data" in value:
+            return _compute(value, trainee)
+        return {k: resolve(v, trainee) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, trainee) for v in value]
+    return value
+
+
+def _compute(spec: dict, trainee: str):
+    import importlib
+
+    target = spec.get("$data")
+    if not isinstance(target, str) or not _DATA.match(target):
+        raise KeyProblem(f"'$data' must name a function as 'curriculum.module:function', got {target!r}")
+    module_name, function_name = target.split(":")
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+        data = function(trainee=trainee)
+        return data[spec["$pick"]] if "$pick" in spec else data
+    except KeyProblem:
+        raise
+    except Exception as err:  # an authoring error: this item scores 0 and is logged
+        raise KeyProblem(f"computing {target} for {trainee!r} failed: {type(err).__name__}: {err}") from None
 
 
 def parse_key(source: str) -> dict | None:

@@ -23,6 +23,7 @@ from curriculum.exercises.base import Score, item_id
 from curriculum.language import message
 from curriculum.settings import ANSWERS_FILENAME
 
+from . import rubrics
 from .keys import ItemKey, KeyProblem, parse_key, parse_kind
 
 
@@ -129,7 +130,7 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
             return None  # an ordinary nbgrader test cell (analyst labs)
         if widget is None:
             raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget' in the source notebook")
-        return ItemKey(item, parse_kind(widget, item), key)
+        return ItemKey(item, parse_kind(widget, item), key).for_trainee(self._student)
 
     # -- scoring -------------------------------------------------------------
     def _score(self, item: ItemKey) -> Score:
@@ -187,6 +188,9 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
                 f"\n\n---\n\n**{message('free_answer_heading', 'ar')} · {message('free_answer_heading', 'en')}**"
                 f'\n\n<div class="himaya-free-answer" dir="auto" lang="{lang}">{body}</div>\n'
             )
+            guide = rubrics.rubric(item)
+            if guide:  # for the grader in formgrader; RedactMarkScheme keeps it out of feedback
+                cell.source += f"\n### BEGIN MARK SCHEME\n\n{guide.strip()}\n\n### END MARK SCHEME\n"
             grade.auto_score = None
             grade.needs_manual_grade = True
         else:

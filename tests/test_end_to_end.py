@@ -39,6 +39,7 @@ def expected_partial(module) -> dict[str, float]:
     path = REPO / "notebooks" / module / f"{module}.ipynb"
     share = {}
     for item, k in notebook_keys(path).items():
+        k = k.for_trainee("t-partial")
         n = len(k.key["answer"]) if k.kind not in ("single", "numeric") else 1
         share[item] = {
             "single": Fraction(0),                  # a wrong option
@@ -120,7 +121,7 @@ def test_release_holds_no_hidden_test_or_key(run):
                 text = path.read_text(errors="ignore")
                 assert "HIDDEN TESTS" not in text and "KEY =" not in text and "MARK SCHEME" not in text
                 for k in keys.values():
-                    assert repr(k.key) not in text
+                    assert repr(k.key) not in text and repr(k.for_trainee("t-perfect").key) not in text
 
 
 def test_feedback_reveals_no_key_and_speaks_the_trainees_language(run):
@@ -133,7 +134,7 @@ def test_feedback_reveals_no_key_and_speaks_the_trainees_language(run):
             for marker in ("HIDDEN TESTS", "KEY =", "MARK SCHEME", "Rubric"):
                 assert marker not in html, (trainee, marker)
             for k in keys.values():
-                assert repr(k.key) not in html
+                assert repr(k.key) not in html and repr(k.for_trainee(trainee).key) not in html
             # the grader's messages (nbgrader's own headings stay in English)
             english = re.search(r"Score: [\d.]+ of [\d.]+", html)
             arabic = re.search(r"الدرجة: [\d.]+ من [\d.]+", html)

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from curriculum import exercises as ex
+from curriculum.settings import settings
 from curriculum.exercises.base import grade_id
 from curriculum.language import bilingual
 from grading.keys import notebook_keys, parse_key, written_items
@@ -96,6 +97,7 @@ def test_every_exercise_is_bilingual_and_every_key_fits_its_exercise(path):
     written = written_items(path)
     assert set(keys) | set(written) <= set(live)
     for item, key in keys.items():
+        key = key.for_trainee(settings.trainee)  # data-dependent keys computed as the grader would
         exercise = live[item]
         assert exercise.kind == key.kind
         exercise.check_key(key.key)
@@ -123,7 +125,17 @@ def test_grade_cells_are_locked_with_points_and_hidden_keys(path):
             visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
             assert "KEY" not in visible
         if meta.get("task"):
-            assert meta["points"] > 0 and "BEGIN MARK SCHEME" in cell.source
+            assert meta["points"] > 0
+            assert "MARK SCHEME" not in cell.source, "rubrics live in grading/rubrics/"
+
+
+def test_every_written_item_has_a_rubric(path):
+    from grading import rubrics
+
+    for item in written_items(path):
+        text = rubrics.rubric(item)
+        assert text and ARABIC.search(text) and LATIN.search(text), f"grading/rubrics/{item}.md"
+        assert re.search(r"\d+\s*(pt|point)", text), f"{item}: the rubric gives no points"
 
 
 def test_no_key_outside_hidden_tests(path):

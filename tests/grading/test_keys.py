@@ -213,3 +213,38 @@ def test_notebook_keys_ignores_cells_without_nbgrader_metadata(tmp_path):
     path = tmp_path / "extra.ipynb"
     nbformat.write(nb, str(path))
     assert notebook_keys(path) == notebook_keys(FIXTURE_NB)
+
+
+# -- data-dependent keys ----------------------------------------------------------
+
+def test_resolve_computes_a_key_from_the_trainees_own_data():
+    from curriculum import synthetic
+    from grading.keys import ItemKey, resolve
+
+    spec = {"$data": "curriculum.synthetic:weekly_screen_time", "$pick": "peak_hours"}
+    key = {"answer": spec, "tolerance": 0.05}
+    for trainee in ("t-a", "t-b"):
+        expected = synthetic.weekly_screen_time(trainee=trainee)["peak_hours"]
+        assert resolve(key, trainee) == {"answer": expected, "tolerance": 0.05}
+        assert ItemKey("m99.q6", "numeric", key).for_trainee(trainee).key["answer"] == expected
+    assert resolve(key, "t-a") != resolve(key, "t-b")  # two trainees, two keys
+    assert resolve({"answer": [spec, 1]}, "t-a")["answer"][1] == 1  # nested in lists too
+
+
+@pytest.mark.parametrize("target", [
+    "os:system", "builtins:eval", "curriculum.synthetic", "grading.keys:resolve", "curriculum..x:y", 42,
+])
+def test_resolve_only_calls_functions_of_the_curriculum_package(target):
+    from grading.keys import resolve
+
+    with pytest.raises(KeyProblem, match="must name a function"):
+        resolve({"answer": {"$data": target}}, "t-a")
+
+
+def test_resolve_reports_a_failing_generator_as_a_key_problem():
+    from grading.keys import resolve
+
+    with pytest.raises(KeyProblem, match="curriculum.synthetic:no_such_function"):
+        resolve({"answer": {"$data": "curriculum.synthetic:no_such_function"}}, "t-a")
+    with pytest.raises(KeyProblem, match="KeyError"):
+        resolve({"answer": {"$data": "curriculum.synthetic:weekly_screen_time", "$pick": "nope"}}, "t-a")

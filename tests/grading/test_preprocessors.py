@@ -8,6 +8,7 @@ widgets write it.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 import json
 import re
 
@@ -29,6 +30,7 @@ from grading.preprocessors import (
 
 MODULE = "m99-fixture"
 STUDENT = "t1"
+FIXTURE_NB = Path(__file__).resolve().parent.parent / "fixtures" / "course" / "notebooks" / MODULE / f"{MODULE}.ipynb"
 
 #: grade_id -> points of the graded widget items of the fixture (read off the notebook by hand).
 WIDGET_POINTS = {
@@ -641,3 +643,37 @@ def test_a_stray_marker_pasted_by_a_trainee_is_cut_not_fatal(source, kept):
     for redact in (RedactHiddenTests(), RedactMarkScheme()):
         nb, _ = redact.preprocess(nb, {})
     assert nb.cells[0].source == kept
+
+
+def test_a_data_dependent_key_is_computed_for_the_graded_trainee(source_nb, resources, folder, submission):
+    from curriculum import synthetic
+
+    peak = synthetic.weekly_screen_time(trainee=STUDENT)["peak_hours"]
+    with Gradebook(submission.db_url) as gb:
+        gb.find_source_cell("m99-q6", MODULE, MODULE).source = (
+            'status("m99.q6")\n### BEGIN HIDDEN TESTS\n'
+            'KEY = {"answer": {"$data": "curriculum.synthetic:weekly_screen_time", "$pick": "peak_hours"},'
+            ' "tolerance": 0.05, "unit": "days"}\n### END HIDDEN TESTS')
+        gb.db.commit()
+    answers = dict(PERFECT, **{"m99.q6": {"number": peak, "unit": "days"}})
+    write_answers(folder, answers)
+    cells = by_grade_id(grade(source_nb, resources)[0])
+    assert determine_grade(cells["m99-q6"]) == (1.0, 1.0)
+    write_answers(folder, dict(PERFECT, **{"m99.q6": {"number": peak + 1, "unit": "days"}}))
+    cells = by_grade_id(grade(nbformat.read(str(FIXTURE_NB), as_version=4), resources)[0])
+    assert determine_grade(cells["m99-q6"]) == (0.0, 1.0)
+
+
+def test_the_rubric_is_shown_to_graders_under_the_answer_and_never_in_feedback(
+        source_nb, resources, folder, submission, monkeypatch):
+    from grading import rubrics
+    from grading.preprocessors import RedactMarkScheme
+
+    monkeypatch.setattr(rubrics, "rubric", lambda item: "1 pt: names reports are not victims" if item == "m99.q8" else None)
+    write_answers(folder, dict(PERFECT, **{"m99.q8": "Reports are not victims."}))
+    nb, _ = grade(source_nb, resources)
+    task = by_grade_id(nb)["m99-q8"]
+    assert task.source.index("Reports are not victims") < task.source.index("1 pt: names reports")
+    nb, _ = RedactMarkScheme().preprocess(nb, {})
+    assert "1 pt: names reports" not in by_grade_id(nb)["m99-q8"].source
+    assert "Reports are not victims" in by_grade_id(nb)["m99-q8"].source
