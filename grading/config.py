@@ -57,8 +57,14 @@ class Layout:
         return self.base / "exchange"
 
 
-def configure(c: Config | None = None, layout: Layout | None = None, *, timeout: int = 60) -> Config:
-    """Fill ``c`` with Himaya's nbgrader settings for ``layout`` and return it."""
+def configure(c: Config | None = None, layout: Layout | None = None, *, timeout: int = 60,
+              execute: bool = True) -> Config:
+    """Fill ``c`` with Himaya's nbgrader settings for ``layout`` and return it.
+
+    ``execute=False`` grades without starting a kernel: right for modules whose
+    graded items are all widget items, scored from the answers file in the
+    grader's process, where nothing the notebook computes can change a score.
+    """
     c = Config() if c is None else c
     layout = layout or Layout()
     c.CourseDirectory.course_id = COURSE_ID
@@ -78,8 +84,9 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = IGNORED_STDERR
     c.Autograde.autograde_preprocessors = [
-        SnapshotAnswers, HideWidgetKeys, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+        SnapshotAnswers, HideWidgetKeys, *([Execute] if execute else []), IgnorePattern,
+        ClearMetadataPreprocessor, LimitOutput, ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties,
+        CheckCellMetadata,
     ]
     c.GenerateFeedback.preprocessors = [
         GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,

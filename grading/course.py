@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.plugins import CsvExportPlugin
@@ -23,6 +25,7 @@ from traitlets.config import Config
 from curriculum.settings import ANSWERS_FILENAME
 
 from .config import Layout, configure
+from .keys import KeyProblem, parse_key
 
 MODULE = re.compile(r"^m\d{2}[a-z]?-[a-z0-9-]+$")
 LEAK_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME", "KEY =")
@@ -141,10 +144,33 @@ class Course:
             results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
         return results
 
-    def autograde(self, module: str, trainees: list[str] | None = None, progress: bool = True) -> list[StepResult]:
+    def executes(self, module: str) -> bool:
+        """Whether grading ``module`` needs its notebooks run: only where code is graded (analyst labs)."""
+        for path in (self.source / module).glob("*.ipynb"):
+            for cell in nbformat.read(path, as_version=4).cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if cell.cell_type != "code" or not (meta.get("grade") or meta.get("solution")):
+                    continue
+                if meta.get("solution"):
+                    return True
+                try:
+                    if parse_key(cell.source) is None:
+                        return True
+                except KeyProblem:
+                    pass  # a widget item with a broken key: scored 0 by the grader, no kernel needed
+        return False
+
+    @cached_property
+    def _api_without_kernel(self) -> NbGraderAPI:
+        return NbGraderAPI(config=configure(Config(), self.layout, execute=False))
+
+    def autograde(self, module: str, trainees: list[str] | None = None, progress: bool = True,
+                  execute: bool | None = None) -> list[StepResult]:
+        """Autograde with nbgrader; without a kernel unless the module grades code (``execute``)."""
         trainees = self.submitted(module) if trainees is None else trainees
+        api = self.api if (self.executes(module) if execute is None else execute) else self._api_without_kernel
         return self._each("autograde", module, trainees,
-                          lambda m, t: self.api.autograde(m, t, force=True, create=True), progress)
+                          lambda m, t: api.autograde(m, t, force=True, create=True), progress)
 
     def feedback(self, module: str, trainees: list[str] | None = None, progress: bool = True) -> list[StepResult]:
         trainees = self.graded(module) if trainees is None else trainees

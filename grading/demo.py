@@ -8,8 +8,10 @@ exports ``grades.csv``.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -55,7 +57,9 @@ def grade_written(course: Course, module: str, trainee: str, style: str, noteboo
 
 
 def run(work: str = "build/demo", personas: list[str] | None = None, modules: list[str] | None = None,
-        progress: bool = True, root: Path | None = None) -> DemoResult:
+        progress: bool = True, root: Path | None = None, jobs: int | None = None) -> DemoResult:
+    """Run the whole course for a simulated cohort; ``jobs`` trainees work at once (default: cores)."""
+    jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     layout = Layout(root=root or Layout().root, work=work)
     shutil.rmtree(layout.base, ignore_errors=True)
@@ -66,20 +70,25 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
     due = datetime.now(timezone.utc) + timedelta(days=1)
     for module in modules:
         course.release(module, duedate=due.replace(tzinfo=None))
-        notebooks = sorted((course.release_dir(module)).glob("*.ipynb"))
-        bar = tqdm(personas, desc=f"trainees work on {module}", unit="trainee", disable=not progress, leave=False)
-        for persona in bar:
-            workspace = layout.base / "trainees" / persona
-            folder = course.fetch(module, persona, workspace)
+        notebooks = sorted(course.release_dir(module).glob("*.ipynb"))
+        folders = {p: course.fetch(module, p, layout.base / "trainees" / p) for p in personas}
+
+        def work(persona):  # one trainee's session in its own kernel
+            done = None
             for nb_path in notebooks:
                 source = course.source / module / nb_path.name
                 keys = {item: k.for_trainee(persona) for item, k in notebook_keys(source).items()}
-                result.work[(module, persona)] = simulate.work_through(
-                    folder, nb_path.name, persona, keys, written_items(source))
-            if persona in simulate.FOREIGN:  # hands in a classmate's answers file
-                shutil.copy(layout.base / "trainees" / "t-perfect" / module / ANSWERS_FILENAME,
-                            folder / ANSWERS_FILENAME)
-            course.submit(module, persona, workspace)
+                done = simulate.work_through(folders[persona], nb_path.name, persona, keys, written_items(source))
+            return persona, done
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for persona, done in tqdm(pool.map(work, personas), total=len(personas), unit="trainee",
+                                      desc=f"trainees work on {module}", disable=not progress, leave=False):
+                result.work[(module, persona)] = done
+        for persona in personas:
+            if persona in simulate.FOREIGN and "t-perfect" in folders:  # hands in a classmate's answers file
+                shutil.copy(folders["t-perfect"] / ANSWERS_FILENAME, folders[persona] / ANSWERS_FILENAME)
+            course.submit(module, persona, layout.base / "trainees" / persona)
             if persona in simulate.LATE:
                 _make_late(course, module, persona, due + timedelta(days=1, hours=3))
         course.collect(module)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,20 +142,6 @@ def drive(persona: str, keys: dict, written: list[str]) -> dict:
     return given
 
 
-@contextmanager
-def _environment(**values):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 @dataclass
 class Work:
     """What one simulated trainee did to one module."""
@@ -178,9 +163,10 @@ def work_through(folder: Path, notebook: str, persona: str, keys: dict, written:
     nb.cells.append(new_code_cell(
         "import json\nfrom grading.simulate import drive\n"
         f"print(json.dumps(drive({persona!r}, {plain!r}, {written!r})))"))
-    with _environment(HIMAYA_TRAINEE=persona, HIMAYA_LANG=language, HIMAYA_ANSWERS_DIR=str(folder)):
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(folder)}}).execute()
+    # what JupyterHub and the trainee's choices would set; each kernel gets its own
+    env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language, "HIMAYA_ANSWERS_DIR": str(folder)}
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute(env=env)
     driver = nb.cells.pop()
     given = json.loads("".join(o.get("text", "") for o in driver.outputs if o.get("name") == "stdout") or "{}")
     work = Work(persona, language, style, given)

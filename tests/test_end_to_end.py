@@ -158,3 +158,18 @@ def test_table_lists_every_trainee(run):
     for trainee in simulate.PERSONAS:
         assert trainee in text
     assert "grades.csv" in text
+
+
+def test_grading_without_a_kernel_gives_exactly_the_scores_of_executing(run):
+    """Widget-only modules are graded without running the notebook: prove nothing changes."""
+    course = run.course
+    for module in run.modules:
+        assert course.executes(module) is False
+        without_kernel = course.scores(module)
+        results = course.autograde(module, progress=False, execute=True)
+        assert all(r.ok for r in results), [r.detail for r in results if not r.ok]
+        executed = course.scores(module)
+        for trainee in simulate.PERSONAS:
+            # written answers keep their manual grades across the rerun
+            assert executed[trainee]["items"] == without_kernel[trainee]["items"], trainee
+            assert executed[trainee]["score"] == without_kernel[trainee]["score"], trainee

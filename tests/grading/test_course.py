@@ -233,3 +233,18 @@ def test_export_writes_nbgraders_csv(released, tmp_path):
     assert path.is_file()
     assert path.read_text(encoding="utf-8").splitlines()[0].startswith("assignment,")
 
+
+
+def test_only_modules_that_grade_code_are_executed(tmp_path):
+    """The fixture has an ordinary nbgrader code exercise; m00 has widget items only."""
+    import shutil
+
+    from grading.config import Layout
+    from grading.course import Course
+
+    repo = Path(__file__).resolve().parent.parent.parent
+    shutil.copytree(repo / "tests" / "fixtures" / "course" / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(repo / "notebooks" / "m00-orientation", tmp_path / "notebooks" / "m00-orientation")
+    course = Course(Layout(root=tmp_path, work="build"))
+    assert course.executes("m99-fixture") is True
+    assert course.executes("m00-orientation") is False
