@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import REPO, Layout
 from .course import Course, PipelineError
+from .roster import RosterError
 
 
 def _course(args) -> Course:
@@ -60,6 +61,16 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from . import cohort, report, roster
+
+    course = _course(args)
+    trainees = roster.read(Path(args.roster)) if args.roster else None
+    path = report.render(cohort.gather(course, args.modules or None, roster=trainees), Path(args.to))
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_lab(args) -> int:
     """Open JupyterLab on a trainee's copy of the released modules."""
     course = _course(args)
@@ -101,6 +112,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("export", help="export the gradebook as nbgrader's CSV")
     p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("report", help="write the cohort report (one self-contained HTML file)")
+    p.add_argument("modules", nargs="*")
+    p.add_argument("--roster", help="CSV: trainee_id,name,ministry,country,language")
+    p.add_argument("--to", default=str(REPO / "build" / "report.html"))
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("lab", help="open JupyterLab on a trainee's copy of the course (other options go to JupyterLab)")
     p.set_defaults(func=cmd_lab)
     args, extra = parser.parse_known_args(argv)
@@ -109,6 +125,6 @@ def main(argv=None) -> int:
     args.lab_args = extra
     try:
         return args.func(args)
-    except PipelineError as err:
+    except (PipelineError, RosterError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

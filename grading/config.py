@@ -18,8 +18,8 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from .preprocessors import (
-    HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
-    SnapshotAnswers,
+    AuditSubmission, HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
+    SaveAudit, SnapshotAnswers,
 )
 
 COURSE_ID = "himaya"
@@ -77,14 +77,14 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     # A trainee who strips a test cell's metadata must not escape the test.
     c.OverwriteCells.add_missing_cells = True
     c.Autograde.sanitize_preprocessors = [
-        ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata,
+        ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission, RestoreCells, CheckCellMetadata,
     ]
     c.Execute.timeout = timeout
     c.Execute.interrupt_on_timeout = True
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = IGNORED_STDERR
     c.Autograde.autograde_preprocessors = [
-        SnapshotAnswers, HideWidgetKeys, *([Execute] if execute else []), IgnorePattern,
+        SaveAudit, SnapshotAnswers, HideWidgetKeys, *([Execute] if execute else []), IgnorePattern,
         ClearMetadataPreprocessor, LimitOutput, ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata,
     ]

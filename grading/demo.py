@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from curriculum.settings import ANSWERS_FILENAME
 
-from . import simulate
+from . import cohort, report, roster, simulate
 from .config import Layout
 from .course import Course
 from .keys import notebook_keys, written_items
@@ -35,6 +35,7 @@ class DemoResult:
     scores: dict = field(default_factory=dict)      # module -> trainee -> scores
     failures: list = field(default_factory=list)
     grades_csv: Path | None = None
+    report: Path | None = None
     seconds: float = 0.0
 
 
@@ -101,8 +102,25 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
         result.failures += [(module, r) for r in course.feedback(module, progress=progress) if not r.ok]
         result.scores[module] = course.scores(module)
     result.grades_csv = course.export(layout.base / "grades.csv")
+    trainees = roster.read(roster.write(layout.base / "roster.csv", demo_roster(personas)))
+    result.report = report.render(cohort.gather(course, modules, roster=trainees), layout.base / "report.html",
+                                  title="Himaya cohort report — simulated demo cohort")
     result.seconds = time.perf_counter() - started
     return result
+
+
+#: The demo's fictional cohort spread over three ministries (no real person).
+DEMO_COUNTRIES = [("Jordan", "Public Security Directorate"), ("Morocco", "General Directorate for National Security"),
+                  ("United Arab Emirates", "Ministry of Interior")]
+
+
+def demo_roster(personas: list[str]) -> list[roster.Trainee]:
+    out = []
+    for i, persona in enumerate(personas):
+        country, body = DEMO_COUNTRIES[i % len(DEMO_COUNTRIES)]
+        out.append(roster.Trainee(persona, f"Trainee {i + 1}", f"{body} ({country})", country,
+                                  simulate.PERSONAS[persona][0]))
+    return out
 
 
 def table(result: DemoResult) -> str:
@@ -125,6 +143,7 @@ def table(result: DemoResult) -> str:
     base = result.course.layout
     lines.append(f"\nfeedback:   {base.step('feedback')}/<trainee>/<module>/*.html")
     lines.append(f"grades.csv: {result.grades_csv}")
+    lines.append(f"report:     {result.report}")
     lines.append(f"gradebook:  {base.db_url}")
     if result.failures:
         lines.append("\nproblems:")

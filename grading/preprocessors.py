@@ -8,6 +8,7 @@ here, from the answers file and the key in the gradebook.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -232,6 +233,57 @@ class RedactMarkScheme(_Redact, ClearMarkScheme):
 
     marker = "BEGIN MARK SCHEME"
     enforce_metadata = Bool(False).tag(config=True)
+
+
+AUDIT_FILE = "himaya-audit.json"
+
+
+class AuditSubmission(NbGraderPreprocessor):
+    """Record what a submission changed in the cells the course owns, before they are restored.
+
+    Runs in nbgrader's sanitize pass, ahead of ``RestoreCells``: grade cells
+    deleted or stripped of their metadata, locked cells edited, code cells
+    added.  Grading is unaffected (the restored cells and the answers file
+    decide every score); the record goes into the notebook's metadata, and
+    :class:`SaveAudit` writes it beside the autograded notebook for the
+    cohort report's "submissions to look at".
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            # as released: hidden tests are not in the trainee's copy
+            source = {c.name: _HIDDEN_REGION.sub("", c.source)
+                      for c in gb.find_notebook(info["notebook"], info["assignment"]).source_cells}
+            graded = {c.name for c in gb.find_notebook(info["notebook"], info["assignment"]).grade_cells}
+        seen, edited, added = set(), [], 0
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in source:
+                seen.add(grade_id)
+                locked = not cell.metadata["nbgrader"].get("solution")
+                if locked and grade_id in graded and cell.source.strip() != source[grade_id].strip():
+                    edited.append(grade_id)
+            elif cell.cell_type == "code" and cell.source.strip():
+                added += 1
+        missing = sorted(graded - seen)
+        nb.metadata.setdefault("himaya", {})["audit"] = {
+            "missing_grade_cells": missing, "edited_grade_cells": sorted(edited), "added_code_cells": added,
+        }
+        return nb, resources
+
+
+class SaveAudit(NbGraderPreprocessor):
+    """Write the sanitize pass's audit beside the autograded notebook (see :class:`AuditSubmission`)."""
+
+    def preprocess(self, nb, resources):
+        audit = nb.metadata.get("himaya", {}).get("audit")
+        if audit is not None:
+            path = Path(resources["metadata"]["path"]) / AUDIT_FILE
+            records = json.loads(path.read_text()) if path.exists() else {}
+            records[resources["nbgrader"]["notebook"]] = audit
+            path.write_text(json.dumps(records, indent=1, sort_keys=True))
+        return nb, resources
 
 
 class RestoreCells(OverwriteCells):

@@ -173,3 +173,13 @@ def test_grading_without_a_kernel_gives_exactly_the_scores_of_executing(run):
             # written answers keep their manual grades across the rerun
             assert executed[trainee]["items"] == without_kernel[trainee]["items"], trainee
             assert executed[trainee]["score"] == without_kernel[trainee]["score"], trainee
+
+
+def test_the_demo_ends_with_a_cohort_report_that_flags_what_it_should(run):
+    html = run.report.read_text()
+    assert "Item analysis" in html and "Mastery of learning outcomes" in html
+    look = html.split("Submissions to look at")[1]
+    assert re.search(r"t-tamper</td><td[^>]*>tampering", look)
+    assert re.search(r"t-foreign, [^<]*t-perfect[^<]*</td><td[^>]*>identical answers files", look)
+    assert re.search(r"t-late</td><td[^>]*>late submission", look)
+    assert "Public Security Directorate (Jordan)" in html  # the demo roster's breakdown

@@ -15,7 +15,9 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config, PyFileConfigLoader
 
 from grading.config import COURSE_ID, IGNORED_STDERR, REPO, Layout, configure
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from grading.preprocessors import (
+    AuditSubmission, SaveAudit,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
 )
 
@@ -110,7 +112,14 @@ def test_snapshot_before_execute_and_score_between_execute_and_save(layout):
 def test_restore_cells_replaces_overwrite_cells(layout):
     sanitize = configure(layout=layout).Autograde.sanitize_preprocessors
     assert OverwriteCells not in sanitize
-    assert sanitize == [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
+    assert sanitize == [ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission, RestoreCells,
+                        CheckCellMetadata]
+    # the audit sees the submission before its cells are restored
+
+
+def test_the_audit_reaches_the_autograded_folder_before_metadata_is_cleared(layout):
+    steps = configure(layout=layout).Autograde.autograde_preprocessors
+    assert steps.index(SaveAudit) < steps.index(ClearMetadataPreprocessor)
 
 
 def test_feedback_redacts_hidden_tests_and_mark_schemes(layout):

@@ -1,0 +1,176 @@
+"""The cohort report: one self-contained HTML page an instructor can act on.
+
+Figures are drawn with matplotlib and embedded as PNG data, so the file can
+be mailed or archived on its own.  Sections: scores per module and
+completion per trainee; Moodle's item analysis per module with items to
+revise flagged; a trainee × outcome mastery heat map; results by ministry and
+country; submissions to look at (tampering found by the grader, identical
+answers files, late submissions, written answers awaiting a grade).
+"""
+from __future__ import annotations
+
+import base64
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from curriculum.figures import PALETTE, use_course_style  # noqa: E402
+
+from .cohort import Cohort  # noqa: E402
+from .statistics import item_statistics, test_statistics  # noqa: E402
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def score_distributions(cohort: Cohort) -> str:
+    modules = list(cohort.modules.values())
+    fig, axes = plt.subplots(1, len(modules), figsize=(max(4.5, 3.6 * len(modules)), 3), squeeze=False,
+                             layout="constrained")
+    for ax, results in zip(axes[0], modules):
+        shares = [100 * results.total(t) / results.max_total for t in results.marks] if results.max_total else []
+        ax.hist(shares, bins=np.linspace(0, 100, 11), color=PALETTE[0], edgecolor="white")
+        ax.set_title(results.module, fontsize=9)
+        ax.set_xlabel("score (% of max)")
+        ax.set_xlim(0, 100)
+    axes[0][0].set_ylabel("trainees")
+    return _png(fig)
+
+
+def completion(cohort: Cohort) -> str:
+    """Trainee × module: score share, blank where nothing was submitted."""
+    modules = list(cohort.modules)
+    grid = np.full((len(cohort.trainees), len(modules)), np.nan)
+    for j, module in enumerate(modules):
+        results = cohort.modules[module]
+        for i, trainee in enumerate(cohort.trainees):
+            if trainee in results.marks and results.max_total:
+                grid[i, j] = results.total(trainee) / results.max_total
+    return _heatmap(grid, cohort.trainees, modules, "share of the module's points (blank: not submitted)")
+
+
+def mastery(cohort: Cohort) -> str:
+    outcomes = list(cohort.outcomes)
+    grid = np.array([[np.nan if (m := cohort.mastery(t, o)) is None else m for o in outcomes]
+                     for t in cohort.trainees], dtype=float)
+    return _heatmap(grid, cohort.trainees, outcomes, "mastery: share of the outcome's points earned")
+
+
+def _heatmap(grid, rows, cols, label) -> str:
+    fig, ax = plt.subplots(figsize=(max(4, 0.55 * len(cols) + 2.5), max(2.5, 0.32 * len(rows) + 1.2)),
+                           layout="constrained")
+    cmap = matplotlib.colormaps["cividis"].copy()  # readable with colour-blindness
+    cmap.set_bad("#f2f2f2")
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    for (i, j), value in np.ndenumerate(grid):
+        if not np.isnan(value):
+            ax.text(j, i, f"{100 * value:.0f}", ha="center", va="center", fontsize=7,
+                    color="white" if value < 0.55 else "black")
+    fig.colorbar(image, ax=ax, label=label, shrink=0.8)
+    return _png(fig)
+
+
+def by_group(cohort: Cohort, attribute: str) -> tuple[list[dict], str | None]:
+    """Mean score share per ministry or country and module, with counts."""
+    if not cohort.roster:
+        return [], None
+    groups = sorted({getattr(t, attribute) for t in cohort.roster.values()})
+    rows = []
+    for group in groups:
+        members = [t for t, info in cohort.roster.items() if getattr(info, attribute) == group]
+        row = {"group": group, "trainees": len(members), "modules": {}}
+        for module, results in cohort.modules.items():
+            done = [t for t in members if t in results.marks]
+            shares = [results.total(t) / results.max_total for t in done] if results.max_total else []
+            row["modules"][module] = {"submitted": len(done),
+                                      "mean": (100 * sum(shares) / len(shares)) if shares else None}
+        rows.append(row)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(groups) + 1.2), layout="constrained")
+    modules = list(cohort.modules)
+    height = 0.8 / max(1, len(modules))
+    for k, module in enumerate(modules):
+        values = [r["modules"][module]["mean"] or 0 for r in rows]
+        ax.barh([i + k * height for i in range(len(rows))], values, height, label=module,
+                color=PALETTE[k % len(PALETTE)])
+    ax.set_yticks([i + height * (len(modules) - 1) / 2 for i in range(len(rows))], groups, fontsize=8)
+    ax.set_xlabel("mean score (% of max)")
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()  # same order as the table below it
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return rows, _png(fig)
+
+
+def item_analysis(cohort: Cohort) -> list[dict]:
+    sections = []
+    for module, results in cohort.modules.items():
+        marks = [results.marks[t] for t in sorted(results.marks)]
+        if not marks:
+            continue
+        sections.append({
+            "module": module,
+            "items": item_statistics(marks, results.max_marks, results.items),
+            "test": test_statistics(marks),
+        })
+    return sections
+
+
+def to_look_at(cohort: Cohort) -> list[dict]:
+    rows = []
+    for (module, trainee), audit in sorted(cohort.audits.items()):
+        what = []
+        if audit["missing_grade_cells"]:
+            what.append(f"test cells deleted or stripped: {', '.join(audit['missing_grade_cells'])}")
+        if audit["edited_grade_cells"]:
+            what.append(f"test cells edited: {', '.join(audit['edited_grade_cells'])}")
+        if audit["added_code_cells"]:
+            what.append(f"{audit['added_code_cells']} code cell(s) added")
+        rows.append({"module": module, "trainees": trainee, "kind": "tampering (restored; scored on answers only)",
+                     "detail": "; ".join(what)})
+    for module, group in cohort.identical:
+        rows.append({"module": module, "trainees": ", ".join(group), "kind": "identical answers files",
+                     "detail": "the same answers to every item: check whether they were shared"})
+    for module, results in cohort.modules.items():
+        for trainee, late in sorted(results.late.items()):
+            if late:
+                rows.append({"module": module, "trainees": trainee, "kind": "late submission", "detail": ""})
+        for trainee, pending in sorted(results.needs_grading.items()):
+            if pending:
+                rows.append({"module": module, "trainees": trainee, "kind": "written answer to grade",
+                             "detail": "open formgrader"})
+    return rows
+
+
+def render(cohort: Cohort, path: Path, title: str = "Himaya cohort report") -> Path:
+    """Write the report to ``path`` and return it."""
+    use_course_style()
+    ministries, ministry_figure = by_group(cohort, "ministry")
+    countries, country_figure = by_group(cohort, "country")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    html = env.get_template("report.html.j2").render(
+        title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        cohort=cohort, modules=list(cohort.modules.values()),
+        distributions=score_distributions(cohort) if cohort.modules else None,
+        completion=completion(cohort) if cohort.modules and cohort.trainees else None,
+        mastery=mastery(cohort) if cohort.outcomes and cohort.trainees else None,
+        analysis=item_analysis(cohort), ministries=ministries, ministry_figure=ministry_figure,
+        countries=countries, country_figure=country_figure, look=to_look_at(cohort),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
