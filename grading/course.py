@@ -49,7 +49,9 @@ class Course:
 
     def __init__(self, layout: Layout | None = None, config: Config | None = None):
         self.layout = layout or Layout()
-        self.config = configure(config, self.layout)
+        self.config = configure(Config(), self.layout)
+        self._overrides = config if config is not None else Config()
+        self.config.merge(self._overrides)  # the caller's settings win over the course's defaults
         self.layout.base.mkdir(parents=True, exist_ok=True)
         self.layout.exchange.mkdir(parents=True, exist_ok=True)
         self.api = NbGraderAPI(config=self.config)
@@ -162,7 +164,9 @@ class Course:
 
     @cached_property
     def _api_without_kernel(self) -> NbGraderAPI:
-        return NbGraderAPI(config=configure(Config(), self.layout, execute=False))
+        config = configure(Config(), self.layout, execute=False)
+        config.merge(self._overrides)
+        return NbGraderAPI(config=config)
 
     def autograde(self, module: str, trainees: list[str] | None = None, progress: bool = True,
                   execute: bool | None = None) -> list[StepResult]:
