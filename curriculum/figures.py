@@ -11,16 +11,21 @@ import matplotlib
 from .language import Text, pick
 from .settings import settings
 
-ARABIC_FONTS = ["Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans"]
+ARABIC_FONTS = ["Noto Naskh Arabic", "Noto Sans Arabic", "Amiri"]
 
 #: Okabe–Ito colours: distinguishable with colour-blindness, dark enough on white.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
 
 def available_fonts() -> list[str]:
+    """One Arabic family (the first installed) then DejaVu Sans for Latin text and digits.
+
+    Only one Arabic family: a second one that carries Latin glyphs (Amiri)
+    would otherwise set English words in a serif face.
+    """
     from matplotlib import font_manager
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return [name for name in ARABIC_FONTS if name in names] or ["DejaVu Sans"]
+    return [name for name in ARABIC_FONTS if name in names][:1] + ["DejaVu Sans"]
 
 
 def use_course_style() -> None:

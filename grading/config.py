@@ -50,7 +50,8 @@ class Layout:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.base / 'gradebook.db'}"
+        # wait (up to 60 s) for a lock rather than fail when grading processes write at once
+        return f"sqlite:///{self.base / 'gradebook.db'}?timeout=60"
 
     @property
     def exchange(self) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime
@@ -169,12 +170,65 @@ class Course:
         return NbGraderAPI(config=config)
 
     def autograde(self, module: str, trainees: list[str] | None = None, progress: bool = True,
-                  execute: bool | None = None) -> list[StepResult]:
-        """Autograde with nbgrader; without a kernel unless the module grades code (``execute``)."""
+                  execute: bool | None = None, jobs: int = 1, force: bool = True) -> list[StepResult]:
+        """Autograde ``module`` with nbgrader's own pipeline and gradebook.
+
+        Without a kernel unless the module grades code (``execute``); notebooks
+        that must run are graded ``jobs`` at a time in separate processes.
+        ``force=False`` skips trainees already graded on their current
+        submission, so an interrupted run can simply be started again.
+        """
         trainees = self.submitted(module) if trainees is None else trainees
-        api = self.api if (self.executes(module) if execute is None else execute) else self._api_without_kernel
-        return self._each("autograde", module, trainees,
-                          lambda m, t: api.autograde(m, t, force=True, create=True), progress)
+        if not force:
+            trainees = [t for t in trainees if not self.graded_current(module, t)]
+        execute = self.executes(module) if execute is None else execute
+        if execute and jobs > 1 and len(trainees) > 1:
+            results = self._autograde_parallel(module, trainees, jobs, progress)
+        else:
+            api = self.api if execute else self._api_without_kernel
+            results = self._each("autograde", module, trainees,
+                                 lambda m, t: api.autograde(m, t, force=True, create=True), progress)
+        for result in results:
+            if result.ok:
+                self._mark_graded(module, result.trainee)
+        return results
+
+    def _autograde_parallel(self, module: str, trainees: list[str], jobs: int, progress: bool) -> list[StepResult]:
+        results = []
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                 initargs=(self.layout, self._overrides)) as pool:
+            futures = {pool.submit(_autograde_one, module, t): t for t in trainees}
+            bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {module} ×{jobs}",
+                       unit="trainee", disable=not progress, leave=False)
+            for future in bar:
+                trainee = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as err:  # a worker that died: this trainee failed, the rest go on
+                    results.append(StepResult(trainee, False, f"{type(err).__name__}: {err}"))
+                    continue
+                ok = bool(outcome.get("success"))
+                results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
+        order = {t: i for i, t in enumerate(trainees)}
+        return sorted(results, key=lambda r: order[r.trainee])
+
+    # -- resuming an interrupted run -------------------------------------------
+    def _marker(self, module: str, trainee: str) -> Path:
+        return self.layout.step("autograded") / trainee / module / ".himaya-graded"
+
+    def _submitted_stamp(self, module: str, trainee: str) -> str:
+        stamp = self.layout.step("submitted") / trainee / module / "timestamp.txt"
+        return stamp.read_text().strip() if stamp.exists() else ""
+
+    def _mark_graded(self, module: str, trainee: str) -> None:
+        marker = self._marker(module, trainee)
+        if marker.parent.is_dir():
+            marker.write_text(self._submitted_stamp(module, trainee))
+
+    def graded_current(self, module: str, trainee: str) -> bool:
+        """Whether ``trainee``'s current submission of ``module`` has been graded completely."""
+        marker = self._marker(module, trainee)
+        return marker.exists() and marker.read_text() == self._submitted_stamp(module, trainee)
 
     def feedback(self, module: str, trainees: list[str] | None = None, progress: bool = True) -> list[StepResult]:
         trainees = self.graded(module) if trainees is None else trainees
@@ -222,6 +276,25 @@ class Course:
     def _ok(result: dict, what: str) -> None:
         if not result.get("success"):
             raise PipelineError(f"{what} failed:\n{failure_detail(result)}")
+
+
+_worker_api: NbGraderAPI | None = None
+
+
+def _start_worker(layout: Layout, overrides: Config) -> None:
+    """Each grading process gets its own nbgrader API on the shared gradebook."""
+    import warnings
+
+    global _worker_api
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    config = configure(Config(), layout)
+    config.merge(overrides)
+    _worker_api = NbGraderAPI(config=config)
+
+
+def _autograde_one(module: str, trainee: str) -> dict:
+    result = _worker_api.autograde(module, trainee, force=True, create=True)
+    return {k: result.get(k) for k in ("success", "error", "log")}
 
 
 def failure_detail(result: dict) -> str:

@@ -41,7 +41,7 @@ def test_layout_paths(tmp_path):
     layout = Layout(root=tmp_path, work="w/x")
     assert layout.base == tmp_path / "w" / "x"
     assert layout.step("release") == tmp_path / "w" / "x" / "release"
-    assert layout.db_url == f"sqlite:///{tmp_path}/w/x/gradebook.db"
+    assert layout.db_url == f"sqlite:///{tmp_path}/w/x/gradebook.db?timeout=60"
     assert layout.exchange == tmp_path / "w" / "x" / "exchange"
 
 
