@@ -34,7 +34,10 @@ def cmd_release(args) -> int:
 
 def cmd_collect(args) -> int:
     course = _course(args)
-    course.collect(args.module)
+    if args.zips:
+        course.collect_zips(args.module, Path(args.zips))
+    else:
+        course.collect(args.module)
     print(f"collected {len(course.submitted(args.module))} submissions of {args.module}")
     return 0
 
@@ -48,7 +51,7 @@ def _report(results) -> int:
 
 
 def cmd_autograde(args) -> int:
-    return _report(_course(args).autograde(args.module, args.trainees or None))
+    return _report(_course(args).autograde(args.module, args.trainees or None, jobs=args.jobs, force=args.force))
 
 
 def cmd_feedback(args) -> int:
@@ -101,14 +104,19 @@ def main(argv=None) -> int:
     p = sub.add_parser("release", help="generate and release modules (all by default)")
     p.add_argument("modules", nargs="*")
     p.set_defaults(func=cmd_release)
-    p = sub.add_parser("collect", help="collect submissions of a module from the exchange")
+    p = sub.add_parser("collect", help="collect submissions of a module from the exchange or a folder of zips")
     p.add_argument("module")
+    p.add_argument("--zips", metavar="FOLDER", help="collect <trainee id>.zip files from FOLDER (nbgrader zip_collect)")
     p.set_defaults(func=cmd_collect)
     for name, func in (("autograde", cmd_autograde), ("feedback", cmd_feedback)):
         p = sub.add_parser(name, help=f"{name} a module's submissions")
         p.add_argument("module")
         p.add_argument("trainees", nargs="*")
         p.set_defaults(func=func)
+        if name == "autograde":
+            p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                           help="trainees graded at once where notebooks run (default: cores)")
+            p.add_argument("--force", action="store_true", help="regrade trainees already graded")
     p = sub.add_parser("export", help="export the gradebook as nbgrader's CSV")
     p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))
     p.set_defaults(func=cmd_export)

@@ -8,6 +8,7 @@ trainee and module instead of stopping the whole cohort.
 from __future__ import annotations
 
 import re
+import shutil
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -127,6 +128,40 @@ class Course:
     # -- instructor: collect, grade, return ------------------------------------
     def collect(self, module: str) -> None:
         self._ok(self.api.collect(module), f"collect {module}")
+
+    def collect_zips(self, module: str, folder: Path) -> list[str]:
+        """Collect ``module`` from a folder of zip files, one per trainee, with nbgrader's zip_collect.
+
+        Each ``<trainee id>.zip`` (as a learning platform's download gives them)
+        holds the trainee's module folder or its files: the notebook and the
+        answers file.  Returns the trainees collected.
+        """
+        from nbgrader.apps import ZipCollectApp
+
+        folder = Path(folder)
+        zips = sorted(folder.glob("*.zip"))
+        if not zips:
+            raise PipelineError(f"{folder}: no .zip files to collect")
+        archive = self.layout.base / "downloaded" / module / "archive"
+        shutil.rmtree(archive, ignore_errors=True)
+        archive.mkdir(parents=True)
+        for path in zips:
+            shutil.copy(path, archive / path.name)
+        config = Config(self.config)
+        config.merge(Config({
+            "CourseDirectory": {"assignment_id": module},
+            "ZipCollectApp": {"downloaded_directory": f"{self.layout.work}/downloaded", "force": True,
+                              "strict": False},
+            "FileNameCollectorPlugin": {
+                # <extracted>/<trainee id>/[<module>/]<file>
+                "named_regexp": r".*/extracted/(?P<student_id>[^/]+)/(?:[^/]+/)*(?P<file_id>[^/]+)$",
+                "valid_ext": [".ipynb", ".json"],
+            },
+        }))
+        app = ZipCollectApp(config=config)
+        app.initialize([])
+        app.start()
+        return sorted(p.stem for p in zips if (self.layout.step("submitted") / p.stem / module).is_dir())
 
     def submitted(self, module: str) -> list[str]:
         folder = self.layout.step("submitted")

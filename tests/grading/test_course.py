@@ -248,3 +248,32 @@ def test_only_modules_that_grade_code_are_executed(tmp_path):
     course = Course(Layout(root=tmp_path, work="build"))
     assert course.executes("m99-fixture") is True
     assert course.executes("m00-orientation") is False
+
+
+def test_collect_from_a_folder_of_zip_files(tmp_path):
+    """zip_collect: one <trainee>.zip each, the module folder inside or its files at the top."""
+    import json
+    import zipfile
+
+    from grading.config import Layout
+    from grading.course import Course, PipelineError
+
+    repo = Path(__file__).resolve().parent.parent.parent
+    shutil.copytree(repo / "notebooks" / "m00-orientation", tmp_path / "notebooks" / "m00-orientation")
+    course = Course(Layout(root=tmp_path, work="build"))
+    course.release("m00-orientation")
+    (tmp_path / "zips").mkdir()
+    for trainee, nested in (("t-a", True), ("t-b", False)):
+        folder = course.fetch("m00-orientation", trainee, tmp_path / "ws" / trainee)
+        (folder / "himaya-answers.json").write_text(json.dumps(
+            {"schema": 1, "trainee": trainee, "language": "en", "answers": {"m00.q1": {"value": "b"}}}))
+        with zipfile.ZipFile(tmp_path / "zips" / f"{trainee}.zip", "w") as archive:
+            for path in folder.iterdir():
+                archive.write(path, f"m00-orientation/{path.name}" if nested else path.name)
+    assert course.collect_zips("m00-orientation", tmp_path / "zips") == ["t-a", "t-b"]
+    for trainee in ("t-a", "t-b"):
+        assert (course.layout.step("submitted") / trainee / "m00-orientation" / "himaya-answers.json").exists()
+    assert all(r.ok for r in course.autograde("m00-orientation", progress=False))
+    assert {t: s["items"]["m00-q1"] for t, s in course.scores("m00-orientation").items()} == {"t-a": 1.0, "t-b": 1.0}
+    with pytest.raises(PipelineError, match="no .zip files"):
+        course.collect_zips("m00-orientation", tmp_path / "ws")
