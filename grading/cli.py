@@ -14,7 +14,7 @@ from .roster import RosterError
 
 
 def _course(args) -> Course:
-    return Course(Layout(work=args.work))
+    return Course(Layout(root=Path(args.root), work=args.work))
 
 
 def cmd_demo(args) -> int:
@@ -96,7 +96,8 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", message="Cell is missing an id field")
     parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__)
-    parser.add_argument("--work", default="build/course", help="folder (under the repository) for nbgrader's files")
+    parser.add_argument("--root", default=str(REPO), help="course root holding notebooks/ (default: this repository)")
+    parser.add_argument("--work", default="build/course", help="folder under the root for nbgrader's files")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="build the course, simulate a cohort, grade it, print a table")
     p.add_argument("--quiet", action="store_true")

@@ -66,6 +66,27 @@ class Course:
     def modules(self) -> list[str]:
         return sorted(p.name for p in self.source.iterdir() if p.is_dir() and MODULE.match(p.name))
 
+    def check_module(self, module: str) -> None:
+        """Fail with the list of modules when ``module`` is not one."""
+        if module not in self.modules():
+            raise PipelineError(f"unknown module {module!r}; the modules are: {', '.join(self.modules())}")
+
+    def check_released(self, module: str) -> None:
+        """Fail when ``module`` has never been released (nothing to collect or grade)."""
+        self.check_module(module)
+        try:
+            with Gradebook(self.layout.db_url) as gb:
+                gb.find_assignment(module)
+        except MissingEntry:
+            raise PipelineError(f"{module} was never released: run `python -m grading release {module}` first") from None
+
+    def check_trainees(self, module: str, trainees: list[str]) -> None:
+        """Fail naming every trainee who has no submission of ``module``."""
+        unknown = sorted(set(trainees) - set(self.submitted(module)))
+        if unknown:
+            raise PipelineError(f"no submission of {module} from {', '.join(unknown)}; "
+                                f"collected: {', '.join(self.submitted(module)) or 'none'}")
+
     def release_dir(self, module: str) -> Path:
         return self.layout.step("release") / module
 
@@ -89,6 +110,7 @@ class Course:
 
     def release(self, module: str, duedate: datetime | None = None) -> Path:
         """Generate the student version of ``module`` and release it to the exchange."""
+        self.check_module(module)
         self.check_source(module)
         self._ok(self.api.generate_assignment(module, force=True), f"generate {module}")
         self.check_release(module)
@@ -127,6 +149,7 @@ class Course:
 
     # -- instructor: collect, grade, return ------------------------------------
     def collect(self, module: str) -> None:
+        self.check_released(module)
         self._ok(self.api.collect(module), f"collect {module}")
 
     def collect_zips(self, module: str, folder: Path) -> list[str]:
@@ -138,6 +161,7 @@ class Course:
         """
         from nbgrader.apps import ZipCollectApp
 
+        self.check_released(module)
         folder = Path(folder)
         zips = sorted(folder.glob("*.zip"))
         if not zips:
@@ -213,6 +237,9 @@ class Course:
         ``force=False`` skips trainees already graded on their current
         submission, so an interrupted run can simply be started again.
         """
+        self.check_released(module)
+        if trainees is not None:
+            self.check_trainees(module, trainees)
         trainees = self.submitted(module) if trainees is None else trainees
         if not force:
             trainees = [t for t in trainees if not self.graded_current(module, t)]
@@ -266,6 +293,11 @@ class Course:
         return marker.exists() and marker.read_text() == self._submitted_stamp(module, trainee)
 
     def feedback(self, module: str, trainees: list[str] | None = None, progress: bool = True) -> list[StepResult]:
+        self.check_released(module)
+        if trainees is not None:
+            unknown = sorted(set(trainees) - set(self.graded(module)))
+            if unknown:
+                raise PipelineError(f"{', '.join(unknown)}: not graded on {module} yet; autograde first")
         trainees = self.graded(module) if trainees is None else trainees
         return self._each("feedback", module, trainees,
                           lambda m, t: self.api.generate_feedback(m, t, force=True), progress)

@@ -17,6 +17,8 @@ class Matching(Exercise):
     """Pair each item with one target. Key: ``{"answer": {item_id: target_id}}``."""
 
     kind = "matching"
+    #: The control's value while nothing is chosen: the drop-down's "— choose —" entry.
+    _empty = ""
 
     def __init__(self, item_id, prompt, items, targets, **kwargs):
         self.items = check_options(items, f"{item_id} items")
@@ -24,7 +26,7 @@ class Matching(Exercise):
         super().__init__(item_id, prompt, **kwargs)
 
     def _control(self) -> widgets.ValueWidget:
-        return widgets.Dropdown(options=[], value=None, layout=widgets.Layout(width="auto", min_width="12em"))
+        return widgets.Dropdown(options=[], layout=widgets.Layout(width="auto", min_width="12em"))
 
     def _build(self):
         self._labels, self._controls = {}, {}
@@ -40,11 +42,11 @@ class Matching(Exercise):
         return widgets.VBox(rows, layout=widgets.Layout(width="100%"))
 
     def _chosen(self):
-        chosen = {k: c.value for k, c in self._controls.items() if c.value is not None}
+        chosen = {k: c.value for k, c in self._controls.items() if c.value not in (None, "")}
         return chosen or None
 
     def _target_options(self, lang):
-        return [(message("choose", lang), None)] + [(pick(t, lang), k) for k, t in self.targets.items()]
+        return [(message("choose", lang), self._empty)] + [(pick(t, lang), k) for k, t in self.targets.items()]
 
     def _label(self, lang):
         for key, label in self._labels.items():
@@ -54,7 +56,7 @@ class Matching(Exercise):
     def _show(self, value):
         value = value or {}
         for key, control in self._controls.items():
-            control.value = value.get(key)
+            control.value = value.get(key) or self._empty
 
     def clean(self, value):
         if not isinstance(value, dict):
@@ -94,6 +96,7 @@ class Classify(Matching):
     """Sort each item into a category shown as buttons. Key as :class:`Matching`."""
 
     kind = "classify"
+    _empty = None  # toggle buttons: none pressed
 
     def __init__(self, item_id, prompt, items, categories, **kwargs):
         super().__init__(item_id, prompt, items, categories, **kwargs)

@@ -50,8 +50,8 @@ def test_matching_renders_items_and_targets_in_arabic():
     ex = matching()
     assert ex._labels["i1"].value == '<span class="himaya-item">غريب يطلب صورًا</span>'
     assert ex._controls["i1"]._options_labels == ("— اختر —", "التواصل", "المحتوى", "السلوك", "التعاقد")
-    assert ex._controls["i1"]._options_values == (None, "contact", "content", "conduct", "contract")
-    assert shown(ex) == {"i1": None, "i2": None, "i3": None, "i4": None}
+    assert ex._controls["i1"]._options_values == ("", "contact", "content", "conduct", "contract")
+    assert shown(ex) == {"i1": "", "i2": "", "i3": "", "i4": ""}
     assert ex.value is None
 
 
@@ -73,7 +73,7 @@ def test_matching_choosing_saves_each_pair(saved):
     ex._controls["i1"].value = "conduct"
     assert ex.value == {"i1": "conduct", "i2": "content"}
     assert saved("m01.m1")["value"] == {"i1": "conduct", "i2": "content"}
-    ex._controls["i1"].value = None  # back to "choose"
+    ex._controls["i1"].value = ""  # back to "choose"
     assert saved("m01.m1")["value"] == {"i2": "content"}
 
 
@@ -81,7 +81,7 @@ def test_matching_value_from_code_saves_and_shows(saved):
     ex = matching()
     ex.value = {"i3": "conduct", "i1": "contact", "i2": None}
     assert ex.value == {"i1": "contact", "i3": "conduct"}
-    assert shown(ex) == {"i1": "contact", "i2": None, "i3": "conduct", "i4": None}
+    assert shown(ex) == {"i1": "contact", "i2": "", "i3": "conduct", "i4": ""}
     assert saved("m01.m1")["value"] == {"i1": "contact", "i3": "conduct"}
 
 
@@ -99,9 +99,9 @@ def test_matching_restores_after_restart(restart):
     restart()
     again = matching()
     assert again.value == {"i1": "contact", "i4": "content"}
-    assert shown(again) == {"i1": "contact", "i2": None, "i3": None, "i4": "content"}
+    assert shown(again) == {"i1": "contact", "i2": "", "i3": "", "i4": "content"}
     settings.language = "en"
-    assert shown(again) == {"i1": "contact", "i2": None, "i3": None, "i4": "content"}
+    assert shown(again) == {"i1": "contact", "i2": "", "i3": "", "i4": "content"}
     assert again.value == {"i1": "contact", "i4": "content"}
 
 
@@ -236,3 +236,12 @@ def test_classify_score_is_one_share_per_item():
     assert Classify.score({"l1": "groom", "l2": "ok"}, key).fraction == 1.0
     assert Classify.score({"l1": "groom"}, key).fraction == 0.5
     assert Classify.score({"l1": "ok", "l2": "groom"}, key).fraction == 0.0
+
+
+def test_an_unchosen_drop_down_shows_its_choose_entry():
+    """An empty box reads as broken: the placeholder "— choose —" is selected, in the trainee's language."""
+    ex = matching()
+    assert all(c.index == 0 and c.label == "— اختر —" for c in ex._controls.values())
+    ex.value = {"i1": "contact"}
+    ex.value = None
+    assert all(c.label == "— اختر —" for c in ex._controls.values())
