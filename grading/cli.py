@@ -74,6 +74,25 @@ def cmd_report(args) -> int:
     return 0
 
 
+README_MARKERS = ("<!-- modules:start -->\n", "<!-- modules:end -->")
+
+
+def readme_with_modules(text: str) -> str:
+    """The README with its module list regenerated from the syllabus."""
+    from curriculum import syllabus
+
+    start, end = README_MARKERS
+    head, rest = text.split(start, 1)
+    return head + start + syllabus.markdown() + end + rest.split(end, 1)[1]
+
+
+def cmd_readme(args) -> int:
+    path = Path(args.root) / "README.md"
+    path.write_text(readme_with_modules(path.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"updated the module list in {path}")
+    return 0
+
+
 def cmd_lab(args) -> int:
     """Open JupyterLab on a trainee's copy of the released modules."""
     course = _course(args)
@@ -126,6 +145,8 @@ def main(argv=None) -> int:
     p.add_argument("--roster", help="CSV: trainee_id,name,ministry,country,language")
     p.add_argument("--to", default=str(REPO / "build" / "report.html"))
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("readme", help="regenerate the README's module list from the syllabus")
+    p.set_defaults(func=cmd_readme)
     p = sub.add_parser("lab", help="open JupyterLab on a trainee's copy of the course (other options go to JupyterLab)")
     p.set_defaults(func=cmd_lab)
     args, extra = parser.parse_known_args(argv)

@@ -12,16 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from nbgrader.api import Gradebook, MissingEntry
 
+from curriculum import syllabus as curriculum_syllabus
 from curriculum.exercises.base import item_id
 from curriculum.settings import ANSWERS_FILENAME
 
 from .preprocessors import AUDIT_FILE
 from .roster import Trainee
-
-SYLLABUS = Path(__file__).resolve().parent.parent / "curriculum" / "syllabus.yaml"
 
 
 @dataclass
@@ -93,8 +91,7 @@ def _fingerprint(path: Path) -> str | None:
     return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] | None = None,
-           syllabus: Path = SYLLABUS) -> Cohort:
+def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] | None = None) -> Cohort:
     modules = modules or course.modules()
     results = {}
     with Gradebook(course.layout.db_url) as gb:
@@ -104,14 +101,13 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
             except MissingEntry:
                 continue  # never released
         trainees = sorted({s.id for s in gb.students})
-    plan = yaml.safe_load(syllabus.read_text(encoding="utf-8"))
     outcomes = {}
-    for module, spec in plan.get("modules", {}).items():
+    for module, spec in curriculum_syllabus.load().items():
         if module in results:
-            for outcome in spec.get("outcomes", []):
-                outcomes[outcome["id"]] = {
-                    "module": module, "text": outcome["text"],
-                    "items": [i.replace(".", "-", 1) for i in outcome["items"]],
+            for outcome in spec.outcomes:
+                outcomes[outcome.id] = {
+                    "module": module, "text": outcome.text,
+                    "items": [i.replace(".", "-", 1) for i in outcome.items],
                 }
     audits, identical = {}, []
     for module in results:
