@@ -69,26 +69,35 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
     personas = personas or list(simulate.PERSONAS)
     result = DemoResult(course, modules)
     due = datetime.now(timezone.utc) + timedelta(days=1)
+    folders = {}
     for module in modules:
         course.release(module, duedate=due.replace(tzinfo=None))
-        notebooks = sorted(course.release_dir(module).glob("*.ipynb"))
-        folders = {p: course.fetch(module, p, layout.base / "trainees" / p) for p in personas}
-
-        def work(persona):  # one trainee's session in its own kernel
-            done = None
-            for nb_path in notebooks:
-                source = course.source / module / nb_path.name
-                keys = {item: k.for_trainee(persona) for item, k in notebook_keys(source).items()}
-                done = simulate.work_through(folders[persona], nb_path.name, persona, keys, written_items(source))
-            return persona, done
-
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for persona, done in tqdm(pool.map(work, personas), total=len(personas), unit="trainee",
-                                      desc=f"trainees work on {module}", disable=not progress, leave=False):
-                result.work[(module, persona)] = done
         for persona in personas:
-            if persona in simulate.FOREIGN and "t-perfect" in folders:  # hands in a classmate's answers file
-                shutil.copy(folders["t-perfect"] / ANSWERS_FILENAME, folders[persona] / ANSWERS_FILENAME)
+            folders[(module, persona)] = course.fetch(module, persona, layout.base / "trainees" / persona)
+
+    def work(persona):  # one trainee works through every module, in one kernel
+        done = {}
+        with simulate.Session(persona) as session:
+            for module in modules:
+                for nb_path in sorted(course.release_dir(module).glob("*.ipynb")):
+                    source = course.source / module / nb_path.name
+                    keys = {item: k.for_trainee(persona) for item, k in notebook_keys(source).items()}
+                    done[module] = simulate.work_through(folders[(module, persona)], nb_path.name, persona, keys,
+                                                         written_items(source), session=session)
+        return persona, done
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for persona, done in tqdm(pool.map(work, personas), total=len(personas), unit="trainee",
+                                  desc="trainees work through the course", disable=not progress, leave=False):
+            for module, work_done in done.items():
+                result.work[(module, persona)] = work_done
+
+    for module in modules:
+        notebooks = sorted(course.release_dir(module).glob("*.ipynb"))
+        for persona in personas:
+            folder = folders[(module, persona)]
+            if persona in simulate.FOREIGN and (module, "t-perfect") in folders:  # a classmate's answers file
+                shutil.copy(folders[(module, "t-perfect")] / ANSWERS_FILENAME, folder / ANSWERS_FILENAME)
             course.submit(module, persona, layout.base / "trainees" / persona)
             if persona in simulate.LATE:
                 _make_late(course, module, persona, due + timedelta(days=1, hours=3))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
@@ -153,20 +154,57 @@ class Work:
     tampered: list[str] = field(default_factory=list)
 
 
+class Session:
+    """One simulated trainee's kernel, kept while they work through several modules.
+
+    Starting a kernel and importing the course costs more than answering a
+    module, so a trainee's notebooks share one kernel (each notebook still
+    runs from its own folder, with its own answers file).  Use from one thread.
+    """
+
+    def __init__(self, persona: str, timeout: int = 120):
+        language, _ = PERSONAS[persona]
+        # what JupyterHub and the trainee's choices would set
+        env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language}
+        env.pop("HIMAYA_ANSWERS_DIR", None)
+        self._boot = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout)
+        self.km = self._boot.create_kernel_manager()
+        self._boot.start_new_kernel(env=env)
+        self.kc = self._boot.start_new_kernel_client()
+        self.timeout = timeout
+
+    def close(self) -> None:
+        self.kc.stop_channels()
+        run_sync(self.km.shutdown_kernel)(now=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def work_through(folder: Path, notebook: str, persona: str, keys: dict, written: list[str],
-                 timeout: int = 120) -> Work:
-    """Run ``folder/notebook`` in a fresh kernel as ``persona`` and save it as a trainee would."""
+                 timeout: int = 120, session: Session | None = None) -> Work:
+    """Run ``folder/notebook`` as ``persona`` (in ``session``'s kernel, else a fresh one) and save it."""
     language, style = PERSONAS[persona]
     path = folder / notebook
     nb = nbformat.read(path, as_version=4)
     plain = {item: {"kind": k.kind, "key": k.key} for item, k in keys.items()}
+    nb.cells.insert(0, new_code_cell(  # the notebook's folder, as JupyterLab starts its kernel there
+        f"import os\nos.chdir({str(folder)!r})\nfrom curriculum.settings import settings\n"
+        f"settings.answers_dir = {str(folder)!r}"))
     nb.cells.append(new_code_cell(
         "import json\nfrom grading.simulate import drive\n"
         f"print(json.dumps(drive({persona!r}, {plain!r}, {written!r})))"))
-    # what JupyterHub and the trainee's choices would set; each kernel gets its own
-    env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language, "HIMAYA_ANSWERS_DIR": str(folder)}
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute(env=env)
+    if session is None:
+        env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language, "HIMAYA_ANSWERS_DIR": str(folder)}
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute(env=env)
+    else:
+        NotebookClient(nb, km=session.km, kc=session.kc, timeout=session.timeout, allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    nb.cells.pop(0)
     driver = nb.cells.pop()
     given = json.loads("".join(o.get("text", "") for o in driver.outputs if o.get("name") == "stdout") or "{}")
     work = Work(persona, language, style, given)
