@@ -43,6 +43,13 @@ def test_kernelspec_is_set_so_jupyterlab_never_asks(path):
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
+def test_code_is_hidden_so_the_notebook_reads_like_a_lesson(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, nbg(cell).get("grade_id")
+
+
 def test_every_cell_has_nbgrader_metadata_and_unique_ids(path):
     nb = nbformat.read(path, as_version=4)
     ids = [nbg(c).get("grade_id") for c in nb.cells]
