@@ -15,6 +15,7 @@ from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, GetGrades,
     IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades,
 )
+import nbgrader
 from traitlets.config import Config
 
 from .preprocessors import (
@@ -23,6 +24,8 @@ from .preprocessors import (
 )
 
 COURSE_ID = "himaya"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NBGRADER_TEMPLATES = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
 REPO = Path(__file__).resolve().parent.parent
 
 #: Known harmless stderr lines removed before scoring: any stderr in a test
@@ -89,6 +92,10 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
         ClearMetadataPreprocessor, LimitOutput, ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata,
     ]
+    # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
+    # extends nbgrader's own feedback template
+    c.HTMLExporter.template_file = "himaya.html.j2"
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.GenerateFeedback.preprocessors = [
         GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
     ]

@@ -103,6 +103,8 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         if SNAPSHOT not in resources:
             raise RuntimeError("SnapshotAnswers must run before Execute in Autograde.autograde_preprocessors")
         self._found = resources[SNAPSHOT]
+        # the feedback page speaks the trainee's language (grading/templates/feedback/himaya.html.j2)
+        nb.metadata.setdefault("himaya", {})["language"] = self._found.language
         if self._found.problem:
             self.log.warning("%s/%s: %s", student, info["assignment"],
                              message(self._found.problem.key, "en", **self._found.problem.params))

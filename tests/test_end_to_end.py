@@ -183,3 +183,14 @@ def test_the_demo_ends_with_a_cohort_report_that_flags_what_it_should(run):
     assert re.search(r"t-foreign, [^<]*t-perfect[^<]*</td><td[^>]*>identical answers files", look)
     assert re.search(r"t-late</td><td[^>]*>late submission", look)
     assert "Public Security Directorate (Jordan)" in html  # the demo roster's breakdown
+
+
+def test_feedback_pages_are_laid_out_in_the_trainees_language(run):
+    for module in run.modules:
+        for trainee, (language, _) in simulate.PERSONAS.items():
+            html = "".join(p.read_text() for p in run.course.feedback_files(module, trainee))
+            if language == "ar":
+                assert '<body dir="rtl" lang="ar">' in html and "(الدرجة: " in html, trainee
+            else:
+                assert '<body dir="ltr" lang="en">' in html and "(Score: " in html, trainee
+            assert "ex.SingleChoice(" not in html  # the code trainees never see stays hidden
