@@ -166,7 +166,7 @@ def test_grading_without_a_kernel_gives_exactly_the_scores_of_executing(run):
     for module in run.modules:
         assert course.executes(module) is False
         without_kernel = course.scores(module)
-        results = course.autograde(module, progress=False, execute=True)
+        results = course.autograde(module, progress=False, execute=True, jobs=2)
         assert all(r.ok for r in results), [r.detail for r in results if not r.ok]
         executed = course.scores(module)
         for trainee in simulate.PERSONAS:
