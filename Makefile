@@ -26,6 +26,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default).
+bench: $(STAMP)
+	$(BIN)/python -m grading.bench
+
 lab: $(STAMP)
 	$(BIN)/python -m grading lab
 
