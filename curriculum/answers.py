@@ -80,7 +80,7 @@ def read(path: Path, *, trainee: str | None = None, max_bytes: int | None = None
         return empty
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as err:
+    except (ValueError, RecursionError, MemoryError, OSError) as err:  # JSON, UTF-8, depth, huge ints
         empty.problem = Problem("file_corrupt_grading", {"error": type(err).__name__})
         return empty
     if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):

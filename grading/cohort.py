@@ -84,7 +84,7 @@ def _fingerprint(path: Path) -> str | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         values = {k: v.get("value") for k, v in data.get("answers", {}).items() if v.get("value") is not None}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError, TypeError):
         return None
     if len(values) < 2:  # a blank or near-blank file is not worth comparing
         return None

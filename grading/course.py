@@ -243,7 +243,10 @@ class Course:
         trainees = self.submitted(module) if trainees is None else trainees
         if not force:
             trainees = [t for t in trainees if not self.graded_current(module, t)]
-        execute = self.executes(module) if execute is None else execute
+        needs_kernel = self.executes(module)
+        if execute is False and needs_kernel:  # code tests that never ran would pass: never skip them
+            execute = True
+        execute = needs_kernel if execute is None else execute
         if execute and jobs > 1 and len(trainees) > 1:
             results = self._autograde_parallel(module, trainees, jobs, progress)
         else:
@@ -299,8 +302,13 @@ class Course:
             if unknown:
                 raise PipelineError(f"{', '.join(unknown)}: not graded on {module} yet; autograde first")
         trainees = self.graded(module) if trainees is None else trainees
-        return self._each("feedback", module, trainees,
-                          lambda m, t: self.api.generate_feedback(m, t, force=True), progress)
+        results = self._each("feedback", module, trainees,
+                             lambda m, t: self.api.generate_feedback(m, t, force=True), progress)
+        for trainee in trainees:  # nbgrader copies every file of the submission: hand back only the pages
+            for path in (self.layout.step("feedback") / trainee / module).glob("*"):
+                if path.suffix != ".html" and (path.is_file() or path.is_symlink()):
+                    path.unlink()
+        return results
 
     def graded(self, module: str) -> list[str]:
         folder = self.layout.step("autograded")

@@ -66,11 +66,15 @@ class SnapshotAnswers(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         student = resources["nbgrader"]["student"]
-        resources[SNAPSHOT] = answers.read(
-            Path(resources["metadata"]["path"]) / ANSWERS_FILENAME,
-            trainee=student if self.check_trainee else None,
-            max_bytes=self.max_answers_bytes,
-        )
+        try:
+            resources[SNAPSHOT] = answers.read(
+                Path(resources["metadata"]["path"]) / ANSWERS_FILENAME,
+                trainee=student if self.check_trainee else None,
+                max_bytes=self.max_answers_bytes,
+            )
+        except Exception as err:  # whatever the file holds, it is unusable, never fatal
+            resources[SNAPSHOT] = answers.Answers(
+                trainee=student, problem=answers.Problem("file_corrupt_grading", {"error": type(err).__name__}))
         return nb, resources
 
 
@@ -145,7 +149,7 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
             return Score(0.0, "unanswered")
         try:
             return KINDS[item.kind].score(answer, item.key)
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
+        except Exception as err:  # any malformed answer earns nothing and stops nothing
             return Score(0.0, "bad_answer", {"error": type(err).__name__})
 
     def preprocess_cell(self, cell, resources, index):
@@ -297,6 +301,14 @@ class RestoreCells(OverwriteCells):
     exercise cell just above every grade cell.  This version places the cell
     after the nearest earlier source cell still present in the submission.
     """
+
+    def add_missing_task_cells(self, nb, resources):
+        # nbgrader reads ["grade_id"] from every cell with nbgrader metadata; DeduplicateIds leaves
+        # an empty {} on a duplicated test cell, which would crash the whole submission
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"].get("grade_id"):
+                del cell.metadata["nbgrader"]
+        return super().add_missing_task_cells(nb, resources)
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
