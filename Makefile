@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.himaya-installed
 # Kernels come from this environment, even if a user-level "python3" kernel exists.
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: demo test lab bench venv clean
+.PHONY: demo test lab bench adversarial venv clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The adversarial corpus: ways a submission can cheat or break (known weaknesses are strict xfails).
+adversarial: $(STAMP)
+	HIMAYA_ADVERSARIAL=1 $(BIN)/python -m pytest tests/adversarial
 
 # Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default).
 bench: $(STAMP)

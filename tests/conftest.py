@@ -10,3 +10,7 @@ matplotlib.use("Agg")
 # the source folders, whatever a notebook does.
 os.environ.setdefault("HIMAYA_ANSWERS_DIR", tempfile.mkdtemp(prefix="himaya-answers-"))
 os.environ.setdefault("HIMAYA_TRAINEE", "t-tests")
+
+# The adversarial corpus takes minutes and still records known weaknesses as xfails:
+# `make adversarial` runs it (issue: grading that holds against tampering).
+collect_ignore = [] if os.environ.get("HIMAYA_ADVERSARIAL") else ["adversarial"]

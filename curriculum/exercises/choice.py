@@ -92,7 +92,7 @@ class MultipleChoice(Exercise):
         return [key for key in self.options if key in chosen]
 
     def describe(self, value, lang):
-        return "، ".join(pick(self.options[k], lang) for k in value if k in self.options) or "—"
+        return ("، " if lang == "ar" else ", ").join(pick(self.options[k], lang) for k in value if k in self.options) or "—"
 
     def check_key(self, key):
         if sorted(key.get("options", [])) != sorted(self.options):

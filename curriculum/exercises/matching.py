@@ -71,7 +71,7 @@ class Matching(Exercise):
         return cleaned or None
 
     def describe(self, value, lang):
-        return "؛ ".join(
+        return ("؛ " if lang == "ar" else "; ").join(
             f"{pick(self.items[k], lang)} ← {pick(self.targets[v], lang)}" if lang == "ar"
             else f"{pick(self.items[k], lang)} → {pick(self.targets[v], lang)}"
             for k, v in value.items() if k in self.items and v in self.targets

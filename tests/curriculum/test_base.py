@@ -149,7 +149,7 @@ def test_status_of_multiple_choice(capsys):
     ex.value = ["a", "c"]
     settings.language = "en"
     status("m00.q2")
-    assert capsys.readouterr().out == "Your saved answer: Preserve evidence، Ignore. It is graded after you submit.\n"
+    assert capsys.readouterr().out == "Your saved answer: Preserve evidence, Ignore. It is graded after you submit.\n"
 
 
 def test_status_after_restart_without_the_widget(capsys, restart):
