@@ -61,7 +61,10 @@ def bar_comparison(title: Text, categories: list[Text], series: dict[str, tuple[
     ax.set_ylabel(pick(unit, lang))
     ax.set_title(pick(title, lang))
     if n > 1:
-        fig.legend(frameon=False, loc="outside upper center", ncols=n, markerfirst=lang != "ar")
+        handles, labels = ax.get_legend_handles_labels()
+        if lang == "ar":  # bars run right to left: the legend's first entry is the rightmost too
+            handles, labels = handles[::-1], labels[::-1]
+        fig.legend(handles, labels, frameon=False, loc="outside upper center", ncols=n, markerfirst=lang != "ar")
     ax.margins(y=0.12)
     if lang == "ar":
         ax.yaxis.tick_right()

@@ -93,16 +93,6 @@ _SOURCE = {"ar": "بيانات مُصطنعة لأغراض التدريب: لا 
            "en": "Synthetic training data: describes no real country or child"}
 
 
-def _legend_right_to_left(fig, lang: str) -> None:
-    """In Arabic the bars run right to left; make the legend's first entry the rightmost too."""
-    if lang != "ar" or not fig.legends:
-        return
-    handles, labels = fig.axes[0].get_legend_handles_labels()
-    fig.legends[0].remove()
-    fig.legend(handles[::-1], labels[::-1], frameon=False, loc="outside upper center",
-               ncols=len(handles), markerfirst=False)
-
-
 def platform_figure(data: dict, lang: str | None = None):
     """Grouped bars: % of each age band using each kind of platform."""
     lang = lang or settings.language
@@ -117,7 +107,6 @@ def platform_figure(data: dict, lang: str | None = None):
         source=_SOURCE, lang=lang,
     )
     fig.set_size_inches(8.4, 4.4)
-    _legend_right_to_left(fig, lang)
     ax = fig.axes[0]
     ax.set_ylim(0, 108)
     for text in ax.texts:  # twelve bar labels: a little smaller so they do not touch
@@ -143,6 +132,5 @@ def hours_figure(data: dict, lang: str | None = None):
         source=_SOURCE, lang=lang,
     )
     fig.set_size_inches(7.4, 4.0)
-    _legend_right_to_left(fig, lang)
     return fig
 

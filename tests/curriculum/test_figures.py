@@ -79,7 +79,8 @@ def test_grouped_bars_have_a_legend_in_the_language():
     assert [t.get_text() for t in fig_en.legends[0].get_texts()] == ["Boys", "Girls"]
     assert ticks(fig_en.axes[0]) == ["Games", "Chat"]
     fig_ar = figures.bar_comparison({"ar": "عنوان", "en": "Title"}, cats, series, lang="ar", **kwargs)
-    assert [t.get_text() for t in fig_ar.legends[0].get_texts()] == ["الأولاد", "البنات"]
+    # laid out left to right, so reversed: the first series reads first, from the right
+    assert [t.get_text() for t in fig_ar.legends[0].get_texts()] == ["البنات", "الأولاد"]
     assert fig_ar.axes[0].get_title() == "عنوان"
 
 
