@@ -12,14 +12,14 @@ from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, GetGrades,
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades,
     IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades,
 )
 import nbgrader
 from traitlets.config import Config
 
 from .preprocessors import (
-    AuditSubmission, HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
+    AuditSubmission, ExecuteAsTrainee, HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
     SaveAudit, SnapshotAnswers,
 )
 
@@ -88,7 +88,7 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = IGNORED_STDERR
     c.Autograde.autograde_preprocessors = [
-        SaveAudit, SnapshotAnswers, HideWidgetKeys, *([Execute] if execute else []), IgnorePattern,
+        SaveAudit, SnapshotAnswers, HideWidgetKeys, *([ExecuteAsTrainee] if execute else []), IgnorePattern,
         ClearMetadataPreprocessor, LimitOutput, ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata,
     ]

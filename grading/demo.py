@@ -83,7 +83,8 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
                     source = course.source / module / nb_path.name
                     keys = {item: k.for_trainee(persona) for item, k in notebook_keys(source).items()}
                     done[module] = simulate.work_through(folders[(module, persona)], nb_path.name, persona, keys,
-                                                         written_items(source), session=session)
+                                                         written_items(source), session=session,
+                                                         code=simulate.solutions(source))
         return persona, done
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -136,3 +136,19 @@ def written_items(path) -> list[str]:
     nb = nbformat.read(str(path), as_version=4)
     return [to_item(c.metadata["nbgrader"]["grade_id"]) for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("task") and to_item(c.metadata["nbgrader"].get("grade_id", ""))]
+
+
+def code_tests(path) -> list[str]:
+    """Item ids of the code tests of a source notebook (an analyst lab's graded test cells)."""
+    import nbformat
+
+    from curriculum.exercises.base import item_id as to_item
+
+    nb = nbformat.read(str(path), as_version=4)
+    out = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        item = to_item(meta.get("grade_id", ""))
+        if cell.cell_type == "code" and meta.get("grade") and item and parse_key(cell.source) is None:
+            out.append(item)
+    return out

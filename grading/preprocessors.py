@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Int
 
 from curriculum import answers
@@ -331,3 +333,23 @@ class RestoreCells(OverwriteCells):
                 source_cells[index], grade_cells[name].max_score, is_solution=name in solutions)
             nb.cells.insert(where, cell)
         return nb, resources
+
+
+class ExecuteAsTrainee(Execute):
+    """nbgrader's ``Execute``, with the kernel told whose submission it runs.
+
+    A lab's data is seeded by the trainee's id (``curriculum.settings``): the
+    kernel gets ``HIMAYA_TRAINEE`` set to the nbgrader student id, so the hidden
+    tests recompute each trainee's own numbers, as they were in JupyterLab.
+    """
+
+    async def async_start_new_kernel(self, **kwargs):
+        student = (self.resources or {}).get("nbgrader", {}).get("student")
+        if student:
+            env = dict(kwargs.pop("env", None) or os.environ)
+            env.update(HIMAYA_TRAINEE=student)
+            env.pop("HIMAYA_ANSWERS_DIR", None)  # answers sit next to the notebook being graded
+            kwargs["env"] = env
+        await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # nbclient binds the sync name to its own coroutine

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +88,31 @@ def answer(style: str, kind: str, key: dict, exercise, index: int = 0):
             return "  " + truth[0].upper() + " "
         return "zzz"
     raise ValueError(f"unknown kind {kind}")
+
+
+def solutions(source_path) -> dict[str, str]:
+    """The instructor's solution of each code cell of a lab (grade_id → source without markers)."""
+    out = {}
+    for cell in nbformat.read(source_path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution"):
+            out[meta["grade_id"]] = "\n".join(
+                line for line in cell.source.splitlines() if not SOLUTION_MARKER.match(line))
+    return out
+
+
+SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def solved(style: str, cells: list[str]) -> list[str]:
+    """Which of a lab's solution cells a persona of ``style`` writes correctly (the rest stay as released)."""
+    if style == "right":
+        return list(cells)
+    if style == "alternate":
+        return cells[::2]
+    if style == "partial":
+        return cells[: len(cells) // 2]
+    return []  # blank, and wrong: code that still raises NotImplementedError
 
 
 def click(exercise, value) -> None:
@@ -185,11 +211,20 @@ class Session:
 
 
 def work_through(folder: Path, notebook: str, persona: str, keys: dict, written: list[str],
-                 timeout: int = 120, session: Session | None = None) -> Work:
-    """Run ``folder/notebook`` as ``persona`` (in ``session``'s kernel, else a fresh one) and save it."""
+                 timeout: int = 120, session: Session | None = None, code: dict[str, str] | None = None) -> Work:
+    """Run ``folder/notebook`` as ``persona`` (in ``session``'s kernel, else a fresh one) and save it.
+
+    ``code`` holds a lab's solutions (see :func:`solutions`): the persona writes
+    those :func:`solved` gives it into the released solution cells.
+    """
     language, style = PERSONAS[persona]
     path = folder / notebook
     nb = nbformat.read(path, as_version=4)
+    code = code or {}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solved(style, list(code)):
+            cell.source = code[grade_id]
     plain = {item: {"kind": k.kind, "key": k.key} for item, k in keys.items()}
     nb.cells.insert(0, new_code_cell(  # the notebook's folder, as JupyterLab starts its kernel there
         f"import os\nos.chdir({str(folder)!r})\nfrom curriculum.settings import settings\n"

@@ -10,7 +10,7 @@ from curriculum import exercises as ex
 from curriculum.settings import settings
 from curriculum.exercises.base import grade_id
 from curriculum.language import bilingual
-from grading.keys import notebook_keys, parse_key, written_items
+from grading.keys import code_tests, notebook_keys, parse_key, written_items
 
 REPO = Path(__file__).resolve().parent.parent
 MODULE_NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb"))
@@ -20,9 +20,26 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 AR_BLOCK = re.compile(r'<div dir="rtl" lang="ar">(.*?)</div>', re.S)
 EN_BLOCK = re.compile(r'<div dir="ltr" lang="en">(.*?)</div>', re.S)
 
+LAB = re.compile(r"^m\d{2}[a-z]-")  # an optional analyst lab: m04a-analysis-lab
+
+
 @pytest.fixture(params=MODULE_NOTEBOOKS, ids=lambda p: p.parent.name)
 def path(request):
     return request.param
+
+
+def is_lab(path) -> bool:
+    return bool(LAB.match(path.stem))
+
+
+LAB_NOTEBOOKS = [p for p in MODULE_NOTEBOOKS if is_lab(p)]
+#: modules held to the full module standard (the orientation and the labs have their own shape)
+CORE_NOTEBOOKS = [p for p in MODULE_NOTEBOOKS if not is_lab(p) and not p.stem.startswith("m00")]
+
+
+def short_id(path) -> str:
+    """m04-crime-patterns → m04; m04a-analysis-lab → m04a."""
+    return path.stem.split("-")[0]
 
 
 def nbg(cell):
@@ -43,7 +60,9 @@ def test_kernelspec_is_set_so_jupyterlab_never_asks(path):
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
+@pytest.mark.parametrize("path", [p for p in MODULE_NOTEBOOKS if not is_lab(p)], ids=lambda p: p.parent.name)
 def test_code_is_hidden_so_the_notebook_reads_like_a_lesson(path):
+    """Labs excepted: an analyst lab shows its code, trainees write code there."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -124,7 +143,11 @@ def test_grade_cells_are_locked_with_points_and_hidden_keys(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         meta = nbg(cell)
-        if meta.get("grade") and cell.cell_type == "code":
+        if meta.get("grade") and cell.cell_type == "code" and is_lab(path):  # a code test
+            assert re.fullmatch(short_id(path) + r"-q\d+", meta["grade_id"]), meta["grade_id"]
+            assert meta["locked"] and meta["points"] > 0
+            assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']}: no hidden test"
+        elif meta.get("grade") and cell.cell_type == "code":
             item = re.search(r'status\("([^"]+)"\)', cell.source).group(1)
             assert meta["grade_id"] == grade_id(item)
             assert meta["locked"] and meta["points"] > 0
@@ -160,9 +183,31 @@ def test_syllabus_maps_every_graded_item_and_nothing_else(path):
     syllabus = yaml.safe_load((REPO / "curriculum" / "syllabus.yaml").read_text(encoding="utf-8"))
     module = syllabus["modules"][path.stem]
     mapped = {item for outcome in module["outcomes"] for item in outcome["items"]}
-    graded = set(notebook_keys(path)) | set(written_items(path))
+    graded = set(notebook_keys(path)) | set(written_items(path)) | set(code_tests(path))
     assert mapped == graded
     for outcome in module["outcomes"]:
         bilingual(outcome["text"], outcome["id"])
-        assert outcome["id"].startswith(path.stem[:3] + ".o")
+        assert outcome["id"].startswith(short_id(path) + ".o")
     bilingual(module["title"], path.stem)
+
+
+@pytest.mark.parametrize("path", CORE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_core_modules_meet_the_module_standard(path):
+    """m01 on: ≥10 graded items of ≥4 types, practice before the graded items, a written answer."""
+    keys, written = notebook_keys(path), written_items(path)
+    assert len(keys) + len(written) >= 10
+    assert len({k.kind for k in keys.values()} | ({"free"} if written else set())) >= 4
+    assert written, "at least one written answer graded by the instructor"
+    nb = nbformat.read(path, as_version=4)
+    order = [nbg(c).get("grade_id", "") for c in nb.cells]
+    practice = [i for i, g in enumerate(order) if re.fullmatch(short_id(path) + r"-p\d+-widget", g)]
+    graded = [i for i, g in enumerate(order) if re.fullmatch(short_id(path) + r"-q\d+-widget", g)]
+    assert practice and max(practice) < min(graded), "practice items come before the graded ones"
+
+
+@pytest.mark.parametrize("path", LAB_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_labs_grade_code_with_at_least_eight_points(path):
+    nb = nbformat.read(path, as_version=4)
+    points = sum(nbg(c).get("points", 0) for c in nb.cells if nbg(c).get("grade"))
+    assert len(code_tests(path)) >= 4 and points >= 8
+    assert any(nbg(c).get("solution") for c in nb.cells)

@@ -14,7 +14,7 @@ def test_every_module_has_outcomes_in_both_languages():
         assert module.title["ar"] and module.title["en"] and module.minutes > 0
         assert 1 <= len(module.outcomes)
         for outcome in module.outcomes:
-            assert outcome.id.startswith(module.id[:3] + ".o") and outcome.items
+            assert outcome.id.startswith(module.id.split("-")[0] + ".o") and outcome.items
             assert outcome.text["ar"] and outcome.text["en"]
 
 

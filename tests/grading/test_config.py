@@ -17,6 +17,7 @@ from traitlets.config import Config, PyFileConfigLoader
 from grading.config import COURSE_ID, IGNORED_STDERR, REPO, Layout, configure
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from grading.preprocessors import (
+    ExecuteAsTrainee,
     AuditSubmission, SaveAudit,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
 )
@@ -103,8 +104,8 @@ def test_missing_test_cells_are_added_back(layout):
 def test_snapshot_before_execute_and_score_between_execute_and_save(layout):
     steps = configure(layout=layout).Autograde.autograde_preprocessors
     assert steps.count(SnapshotAnswers) == 1 and steps.count(ScoreWidgetAnswers) == 1
-    assert steps.index(SnapshotAnswers) < steps.index(Execute)
-    assert steps.index(Execute) < steps.index(ScoreWidgetAnswers) < steps.index(SaveAutoGrades)
+    assert steps.index(SnapshotAnswers) < steps.index(ExecuteAsTrainee)
+    assert steps.index(ExecuteAsTrainee) < steps.index(ScoreWidgetAnswers) < steps.index(SaveAutoGrades)
     # the score is written after the outputs are cleaned, so nothing trims or drops it
     assert steps.index(IgnorePattern) < steps.index(ScoreWidgetAnswers)
 
@@ -175,3 +176,9 @@ def test_repository_nbgrader_config_gives_the_same_course():
     assert loaded.CourseDirectory.db_url == expected.CourseDirectory.db_url
     assert loaded.Autograde.autograde_preprocessors == expected.Autograde.autograde_preprocessors
     assert loaded.Autograde.sanitize_preprocessors == expected.Autograde.sanitize_preprocessors
+
+
+def test_graded_kernels_run_as_the_trainee_and_keep_execute_settings(layout):
+    c = configure(layout=layout, timeout=7)
+    assert ExecuteAsTrainee(config=c).timeout == 7  # nbgrader's Execute settings reach the subclass
+    assert issubclass(ExecuteAsTrainee, Execute)

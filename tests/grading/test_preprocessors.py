@@ -25,6 +25,7 @@ from curriculum.answers import Answers
 from curriculum.language import message
 from curriculum.settings import ANSWERS_FILENAME
 from grading.preprocessors import (
+    ExecuteAsTrainee,
     SNAPSHOT, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
 )
 
@@ -677,3 +678,13 @@ def test_the_rubric_is_shown_to_graders_under_the_answer_and_never_in_feedback(
     nb, _ = RedactMarkScheme().preprocess(nb, {})
     assert "1 pt: names reports" not in by_grade_id(nb)["m99-q8"].source
     assert "Reports are not victims" in by_grade_id(nb)["m99-q8"].source
+
+
+def test_graded_kernel_knows_whose_submission_it_runs(tmp_path, monkeypatch):
+    """A lab's data is seeded by the trainee's id: the grading kernel must have the student's, not the grader's."""
+    monkeypatch.setenv("HIMAYA_TRAINEE", "the-instructor")
+    nb = new_notebook(cells=[new_code_cell("from curriculum.settings import settings\nprint(settings.trainee)")])
+    resources = {"nbgrader": {"student": "t-amal", "assignment": "m99-fixture", "notebook": "n"},
+                 "metadata": {"path": str(tmp_path)}}
+    nb, _ = ExecuteAsTrainee(timeout=60).preprocess(nb, resources)
+    assert nb.cells[0].outputs[0]["text"].strip() == "t-amal"

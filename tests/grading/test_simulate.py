@@ -242,3 +242,39 @@ def test_tamper_without_test_cells_only_adds_cells():
     assert nb.cells[0].source == "hello"
     assert "def _steal()" in nb.cells[1].source  # no test cell to stand before: appended
     assert nb.cells[2].source.startswith("_steal()")
+
+
+FIXTURE_NB = Path(__file__).resolve().parent.parent / "fixtures" / "course" / "notebooks" / "m99-fixture" / "m99-fixture.ipynb"
+
+
+def test_lab_solutions_are_the_source_code_without_markers():
+    assert simulate.solutions(FIXTURE_NB) == {"lab-double": "def double(x):\n    return 2 * x"}
+
+
+@pytest.mark.parametrize("style, expected", [
+    ("right", ["s1", "s2", "s3", "s4"]), ("alternate", ["s1", "s3"]), ("partial", ["s1", "s2"]),
+    ("blank", []), ("wrong", []),
+])
+def test_each_style_solves_its_share_of_a_lab(style, expected):
+    assert simulate.solved(style, ["s1", "s2", "s3", "s4"]) == expected
+
+
+def _released_lab(folder: Path) -> Path:
+    nb = nbformat.read(FIXTURE_NB, as_version=4)
+    for cell in nb.cells:  # as released: solution cleared; no widget to answer
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "lab-double":
+            cell.source = "def double(x):\n    raise NotImplementedError()"
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("lab")]
+    folder.mkdir()
+    nbformat.write(nb, folder / "lab.ipynb")
+    return folder
+
+
+@pytest.mark.parametrize("persona, passes", [("t-perfect", True), ("t-blank", False)])
+def test_work_through_writes_the_solved_code_into_the_released_cells(tmp_path, persona, passes):
+    folder = _released_lab(tmp_path / persona)
+    simulate.work_through(folder, "lab.ipynb", persona, {}, [], code=simulate.solutions(FIXTURE_NB))
+    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nbformat.read(folder / "lab.ipynb", as_version=4).cells}
+    errors = [o for o in cells["lab-double-test"].outputs if o.output_type == "error"]
+    assert (not errors) is passes
+    assert ("return 2 * x" in cells["lab-double"].source) is passes
