@@ -3,23 +3,27 @@
 ``nbgrader_config.py`` at the repository root calls :func:`configure`, so the
 plain ``nbgrader`` commands and formgrader see the same settings as
 ``python -m grading``.  Everything nbgrader generates lives under
-``build/<work>/`` (git-ignored).
+``build/<work>/`` (git-ignored), except where a deployment says otherwise:
+``HIMAYA_DB_URL`` puts the gradebook on a database server (e.g.
+``postgresql+psycopg2://grader:…@db/himaya``) and ``HIMAYA_EXCHANGE`` puts nbgrader's
+exchange on a folder shared by every user of a JupyterHub (``deploy/``).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades,
+    AssignLatePenalties, ClearOutput, DeduplicateIds, GetGrades,
     IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades,
 )
 import nbgrader
 from traitlets.config import Config
 
 from .preprocessors import (
-    AuditSubmission, ExecuteAsTrainee, HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
+    AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
     SaveAudit, SnapshotAnswers,
 )
 
@@ -53,11 +57,17 @@ class Layout:
 
     @property
     def db_url(self) -> str:
+        """The gradebook: ``HIMAYA_DB_URL`` (any SQLAlchemy URL, e.g. PostgreSQL), else SQLite under ``base``."""
+        if os.environ.get("HIMAYA_DB_URL", "").strip():
+            return os.environ["HIMAYA_DB_URL"].strip()
         # wait (up to 60 s) for a lock rather than fail when grading processes write at once
         return f"sqlite:///{self.base / 'gradebook.db'}?timeout=60"
 
     @property
     def exchange(self) -> Path:
+        """nbgrader's exchange: ``HIMAYA_EXCHANGE`` (a folder shared on a hub), else under ``base``."""
+        if os.environ.get("HIMAYA_EXCHANGE", "").strip():
+            return Path(os.environ["HIMAYA_EXCHANGE"].strip())
         return self.base / "exchange"
 
 

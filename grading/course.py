@@ -26,6 +26,7 @@ from traitlets.config import Config
 
 from curriculum.settings import ANSWERS_FILENAME
 
+from .gradebook import shared_engines
 from .config import Layout, configure
 from .keys import KeyProblem, parse_key
 
@@ -232,8 +233,8 @@ class Course:
                   execute: bool | None = None, jobs: int = 1, force: bool = True) -> list[StepResult]:
         """Autograde ``module`` with nbgrader's own pipeline and gradebook.
 
-        Without a kernel unless the module grades code (``execute``); notebooks
-        that must run are graded ``jobs`` at a time in separate processes.
+        Without a kernel unless the module grades code (``execute``); ``jobs``
+        trainees at a time, in separate processes sharing the gradebook.
         ``force=False`` skips trainees already graded on their current
         submission, so an interrupted run can simply be started again.
         """
@@ -247,21 +248,23 @@ class Course:
         if execute is False and needs_kernel:  # code tests that never ran would pass: never skip them
             execute = True
         execute = needs_kernel if execute is None else execute
-        if execute and jobs > 1 and len(trainees) > 1:
-            results = self._autograde_parallel(module, trainees, jobs, progress)
+        if jobs > 1 and len(trainees) > 1:
+            results = self._autograde_parallel(module, trainees, jobs, progress, execute)
         else:
             api = self.api if execute else self._api_without_kernel
-            results = self._each("autograde", module, trainees,
-                                 lambda m, t: api.autograde(m, t, force=True, create=True), progress)
+            with shared_engines():
+                results = self._each("autograde", module, trainees,
+                                     lambda m, t: api.autograde(m, t, force=True, create=True), progress)
         for result in results:
             if result.ok:
                 self._mark_graded(module, result.trainee)
         return results
 
-    def _autograde_parallel(self, module: str, trainees: list[str], jobs: int, progress: bool) -> list[StepResult]:
+    def _autograde_parallel(self, module: str, trainees: list[str], jobs: int, progress: bool,
+                            execute: bool = True) -> list[StepResult]:
         results = []
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                 initargs=(self.layout, self._overrides)) as pool:
+                                 initargs=(self.layout, self._overrides, execute)) as pool:
             futures = {pool.submit(_autograde_one, module, t): t for t in trainees}
             bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {module} ×{jobs}",
                        unit="trainee", disable=not progress, leave=False)
@@ -356,13 +359,14 @@ class Course:
 _worker_api: NbGraderAPI | None = None
 
 
-def _start_worker(layout: Layout, overrides: Config) -> None:
+def _start_worker(layout: Layout, overrides: Config, execute: bool = True) -> None:
     """Each grading process gets its own nbgrader API on the shared gradebook."""
     import warnings
 
     global _worker_api
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    config = configure(Config(), layout)
+    shared_engines().__enter__()  # for the life of this worker process
+    config = configure(Config(), layout, execute=execute)
     config.merge(overrides)
     _worker_api = NbGraderAPI(config=config)
 

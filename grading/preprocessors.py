@@ -11,12 +11,15 @@ import html
 import json
 import os
 import re
+import traceback
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.preprocessors import checkcellmetadata
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Int
 
@@ -353,3 +356,38 @@ class ExecuteAsTrainee(Execute):
         await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)  # nbclient binds the sync name to its own coroutine
+
+
+class CheckCellMetadata(checkcellmetadata.CheckCellMetadata):
+    """nbgrader's metadata check, with each distinct cell metadata validated once per process.
+
+    nbgrader re-checks its JSON schema for every cell of every notebook (twice
+    per notebook when autograding); a cohort's notebooks share the same cells,
+    so a metadata already found valid is not validated again. The check is the
+    same: duplicate grade ids are looked for in every notebook.
+    """
+
+    _valid: set = set()
+
+    def preprocess(self, nb, resources):
+        validator = MetadataValidator()
+        try:
+            ids = set()
+            for cell in nb.cells:
+                meta = cell.metadata.get("nbgrader")
+                if meta is None:
+                    continue
+                seen = (cell.cell_type, json.dumps(meta, sort_keys=True, default=str))
+                if seen not in self._valid:
+                    validator.validate_cell(cell)
+                    self._valid.add(seen)
+                if meta.get("grade") or meta.get("solution") or meta.get("locked"):
+                    if meta["grade_id"] in ids:
+                        raise ValidationError(f"Duplicate grade id: {meta['grade_id']}")
+                    ids.add(meta["grade_id"])
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(msg)
+            raise ValidationError(msg)
+        return nb, resources

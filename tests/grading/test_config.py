@@ -9,7 +9,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
-    ClearOutput, CheckCellMetadata, DeduplicateIds, Execute, GetGrades, IgnorePattern, OverwriteCells,
+    ClearOutput, DeduplicateIds, Execute, GetGrades, IgnorePattern, OverwriteCells,
     OverwriteKernelspec, SaveAutoGrades,
 )
 from traitlets.config import Config, PyFileConfigLoader
@@ -17,7 +17,7 @@ from traitlets.config import Config, PyFileConfigLoader
 from grading.config import COURSE_ID, IGNORED_STDERR, REPO, Layout, configure
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from grading.preprocessors import (
-    ExecuteAsTrainee,
+    CheckCellMetadata, ExecuteAsTrainee,
     AuditSubmission, SaveAudit,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
 )

@@ -688,3 +688,27 @@ def test_graded_kernel_knows_whose_submission_it_runs(tmp_path, monkeypatch):
                  "metadata": {"path": str(tmp_path)}}
     nb, _ = ExecuteAsTrainee(timeout=60).preprocess(nb, resources)
     assert nb.cells[0].outputs[0]["text"].strip() == "t-amal"
+
+
+def _graded_cell(grade_id, **meta):
+    cell = new_code_cell("pass")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 1,
+                                 "grade_id": grade_id, "schema_version": 3, **meta}
+    return cell
+
+
+def test_metadata_check_still_finds_duplicates_and_bad_cells_after_caching():
+    from nbgrader.nbgraderformat import ValidationError
+
+    from grading.preprocessors import CheckCellMetadata
+
+    check = CheckCellMetadata()
+    check.preprocess(new_notebook(cells=[_graded_cell("a"), _graded_cell("b")]), {})  # valid: cached
+    with pytest.raises(ValidationError):  # the same, cached cells twice in one notebook
+        check.preprocess(new_notebook(cells=[_graded_cell("a"), _graded_cell("a")]), {})
+    bad = _graded_cell("c")
+    del bad.metadata["nbgrader"]["points"]
+    with pytest.raises(ValidationError):
+        check.preprocess(new_notebook(cells=[_graded_cell("a"), bad]), {})
+    with pytest.raises(ValidationError):  # a schema violation nbgrader's own check catches
+        check.preprocess(new_notebook(cells=[_graded_cell("d", points="many")]), {})
