@@ -32,6 +32,9 @@ from .keys import KeyProblem, parse_key
 
 MODULE = re.compile(r"^m\d{2}[a-z]?-[a-z0-9-]+$")
 LEAK_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME", "KEY =")
+#: Kept beside the feedback pages: nbgrader's release_feedback reads them to name each page in the
+#: exchange (only the pages are released to trainees).
+RELEASE_FEEDBACK_NEEDS = ("timestamp.txt", "submission_secret.txt")
 
 
 class PipelineError(RuntimeError):
@@ -194,7 +197,8 @@ class Course:
             return []
         return sorted(p.name for p in folder.iterdir() if (p / module).is_dir())
 
-    def _each(self, label: str, module: str, trainees, action, progress: bool) -> list[StepResult]:
+    def _each(self, label: str, module: str, trainees, action, progress: bool,
+              on_result=lambda result: None) -> list[StepResult]:
         results = []
         bar = tqdm(trainees, desc=f"{label} {module}", unit="trainee", disable=not progress, leave=False)
         for trainee in bar:
@@ -205,6 +209,7 @@ class Course:
                 continue
             ok = bool(outcome.get("success"))
             results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
+            on_result(results[-1])
         return results
 
     def executes(self, module: str) -> bool:
@@ -248,20 +253,19 @@ class Course:
         if execute is False and needs_kernel:  # code tests that never ran would pass: never skip them
             execute = True
         execute = needs_kernel if execute is None else execute
-        if jobs > 1 and len(trainees) > 1:
-            results = self._autograde_parallel(module, trainees, jobs, progress, execute)
-        else:
-            api = self.api if execute else self._api_without_kernel
-            with shared_engines():
-                results = self._each("autograde", module, trainees,
-                                     lambda m, t: api.autograde(m, t, force=True, create=True), progress)
-        for result in results:
+        def finished(result: StepResult) -> None:  # marked at once: a killed run loses no finished work
             if result.ok:
                 self._mark_graded(module, result.trainee)
-        return results
+
+        if jobs > 1 and len(trainees) > 1:
+            return self._autograde_parallel(module, trainees, jobs, progress, execute, finished)
+        api = self.api if execute else self._api_without_kernel
+        with shared_engines():
+            return self._each("autograde", module, trainees,
+                              lambda m, t: api.autograde(m, t, force=True, create=True), progress, finished)
 
     def _autograde_parallel(self, module: str, trainees: list[str], jobs: int, progress: bool,
-                            execute: bool = True) -> list[StepResult]:
+                            execute: bool = True, on_result=lambda result: None) -> list[StepResult]:
         results = []
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                                  initargs=(self.layout, self._overrides, execute)) as pool:
@@ -277,6 +281,7 @@ class Course:
                     continue
                 ok = bool(outcome.get("success"))
                 results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
+                on_result(results[-1])
         order = {t: i for i, t in enumerate(trainees)}
         return sorted(results, key=lambda r: order[r.trainee])
 
@@ -309,7 +314,8 @@ class Course:
                              lambda m, t: self.api.generate_feedback(m, t, force=True), progress)
         for trainee in trainees:  # nbgrader copies every file of the submission: hand back only the pages
             for path in (self.layout.step("feedback") / trainee / module).glob("*"):
-                if path.suffix != ".html" and (path.is_file() or path.is_symlink()):
+                if path.suffix != ".html" and path.name not in RELEASE_FEEDBACK_NEEDS and (
+                        path.is_file() or path.is_symlink()):
                     path.unlink()
         return results
 
