@@ -26,6 +26,11 @@ class Module:
     minutes: int
     outcomes: tuple[Outcome, ...]
 
+    @property
+    def lab(self) -> bool:
+        """An optional analyst lab (m04a-…): graded code, not widgets."""
+        return self.id.split("-")[0][-1].isalpha()
+
 
 @lru_cache(maxsize=1)
 def load() -> dict[str, Module]:
@@ -42,7 +47,8 @@ def markdown() -> str:
     """The module list for the README: each module, its length and its outcomes, in both languages."""
     lines = []
     for module in load().values():
-        lines.append(f"**{module.id}** — {module.title['en']} · {module.title['ar']} (~{module.minutes} min)")
+        kind = " — *optional analyst lab (Python code)*" if module.lab else ""
+        lines.append(f"**{module.id}** — {module.title['en']} · {module.title['ar']} (~{module.minutes} min){kind}")
         lines.append("")
         for outcome in module.outcomes:
             lines.append(f"- `{outcome.id}` {outcome.text['en']}")

@@ -25,3 +25,14 @@ def test_the_readme_module_list_is_generated_from_the_syllabus():
         assert f"**{module.id}**" in readme
         for outcome in module.outcomes:
             assert outcome.text["en"] in readme
+
+
+def test_labs_are_marked_optional_in_the_module_list():
+    modules = syllabus.load()
+    labs = [m for m in modules.values() if m.lab]
+    assert {m.id.split("-")[0] for m in labs} >= {"m04a", "m06a", "m08a"}
+    assert not modules["m04-crime-patterns"].lab
+    text = syllabus.markdown()
+    for lab in labs:
+        assert f"**{lab.id}** — {lab.title['en']}" in text
+        assert text.split(f"**{lab.id}**")[1].splitlines()[0].endswith("*optional analyst lab (Python code)*")
