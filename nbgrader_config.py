@@ -1,4 +1,10 @@
 # nbgrader reads this file from the course root; the settings live in grading/config.py.
-from grading.config import configure
+# The course root is the folder holding this file (the repository, or an instructor's copy on a hub);
+# HIMAYA_WORK names the folder under it for nbgrader's files (default build/course).
+import os
+from pathlib import Path
 
-configure(get_config())  # noqa: F821 (get_config is provided by traitlets)
+from grading.config import Layout, configure
+
+configure(get_config(), Layout(root=Path(__file__).resolve().parent,  # noqa: F821 (get_config is provided by traitlets)
+                               work=os.environ.get("HIMAYA_WORK") or "build/course"))

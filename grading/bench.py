@@ -1,13 +1,20 @@
 """``make bench``: how long grading a cohort takes, against nbgrader's usual way, in one script.
 
 Builds ``n`` synthetic submissions of a module (answers files written the way
-the widgets write them, a mix of right, partial, wrong and blank answers per
-trainee), then grades them twice on the same gradebook:
+the widgets write them and, in an analyst lab, the solution code each persona
+style writes; a mix of right, partial, wrong and blank work per trainee), then
+grades them twice on the same gradebook, each as its own command:
 
-- **baseline** — nbgrader's usual autograde: every notebook executed in a fresh
-  kernel, one after another;
-- **himaya** — the course's way: a widget-only module graded without a kernel;
-  a module that grades code executed ``jobs`` at a time.
+- **baseline** — ``nbgrader autograde <module> --force`` with the course's
+  configuration: every notebook executed in a fresh kernel, one after another;
+- **himaya** — ``python -m grading autograde <module> --force``: a widget-only
+  module graded without a kernel, a lab executed ``jobs`` at a time.
+
+For a lab it also executes every submission with nbclient alone (the bare cost
+of running the notebooks) and reports the grading cost per notebook against it:
+core-seconds per notebook (wall time × jobs ÷ notebooks) over nbclient's.
+Then it grades every core module of the course for the same cohort with the
+course's command (``all_core_modules``), the 60-second goal of issue #7.
 
 Writes ``build/bench/autograde.json`` with both wall times, the speed-up, the
 peak memory of the grading processes and ``identical_scores`` (true only when
@@ -21,7 +28,10 @@ import json
 import os
 import random
 import resource
+import re
 import shutil
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,12 +70,18 @@ def make_submissions(course: Course, module: str, n: int, seed: int = 7) -> list
     release = course.release_dir(module) / f"{module}.ipynb"
     exercises = _exercises(source)
     keys = notebook_keys(source)
+    code = simulate.solutions(source)
     rng = random.Random(seed)
     trainees = [f"t{i:03d}" for i in range(n)]
     for trainee in trainees:
         folder = course.layout.step("submitted") / trainee / module
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(release, folder / release.name)
+        nb = nbformat.read(release, as_version=4)
+        written = simulate.solved(rng.choice(STYLES), list(code))
+        for cell in nb.cells:  # a lab: the code this trainee wrote
+            if cell.metadata.get("nbgrader", {}).get("grade_id") in written:
+                cell.source = code[cell.metadata["nbgrader"]["grade_id"]]
+        nbformat.write(nb, folder / release.name)
         (folder / "timestamp.txt").write_text(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
         items = {}
         for item, key in keys.items():
@@ -83,54 +99,130 @@ def _peak_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
-def bench_module(root: Path, module: str, n: int, jobs: int) -> dict:
-    layout = Layout(root=root, work=f"build/bench/{module}")
+def _timed(command: list[str], layout: Layout) -> float:
+    """Wall seconds of ``command`` run in the course root (a fresh process, as an instructor would run it)."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=layout.root, capture_output=True, text=True,
+                          env={**os.environ, "HIMAYA_WORK": layout.work})  # read by nbgrader_config.py
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = "\n".join((done.stderr or done.stdout).splitlines()[-15:])
+        print(f"{' '.join(command[:4])}… exited {done.returncode}:\n{tail}", file=sys.stderr)
+    return seconds
+
+
+def _nbgrader(layout: Layout, module: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force", "--log-level=ERROR"]
+
+
+def _himaya(layout: Layout, module: str, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "grading", "--root", str(layout.root), "--work", layout.work,
+            "autograde", module, "--force", "--jobs", str(jobs)]
+
+
+def bare_execution_seconds(course: Course, module: str, trainees: list[str]) -> float:
+    """Seconds to execute every submission with nbclient alone, one after another, each in a fresh kernel."""
+    from nbclient import NotebookClient
+
+    started = time.perf_counter()
+    for trainee in trainees:
+        folder = course.layout.step("submitted") / trainee / module
+        for path in folder.glob("*.ipynb"):
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": str(folder)}}).execute(
+                env={**os.environ, "HIMAYA_TRAINEE": trainee})
+    return time.perf_counter() - started
+
+
+def _ready(root: Path, module: str, n: int, work: str) -> tuple[Course, list[str]]:
+    if not (root / "nbgrader_config.py").exists():  # a course copied elsewhere: nbgrader needs the configuration
+        shutil.copy(Path(__file__).resolve().parent.parent / "nbgrader_config.py", root / "nbgrader_config.py")
+    layout = Layout(root=root, work=work)
     shutil.rmtree(layout.base, ignore_errors=True)
     course = Course(layout)
     course.release(module)
-    trainees = make_submissions(course, module, n)
+    return course, make_submissions(course, module, n)
+
+
+def bench_module(root: Path, module: str, n: int, jobs: int) -> dict:
+    course, trainees = _ready(root, module, n, f"build/bench/{module}")
+    layout = course.layout
     executes = course.executes(module)
 
-    started = time.perf_counter()
-    baseline = course.autograde(module, progress=True, execute=True, jobs=1)
-    baseline_seconds = time.perf_counter() - started
+    baseline_seconds = _timed(_nbgrader(layout, module), layout)
     baseline_scores = course.scores(module)
-
-    started = time.perf_counter()
-    ours = course.autograde(module, progress=True, jobs=jobs)
-    our_seconds = time.perf_counter() - started
+    our_seconds = _timed(_himaya(layout, module, jobs), layout)
     our_scores = course.scores(module)
 
-    return {
+    result = {
         "module": module, "trainees": n, "jobs": jobs, "module_grades_code": executes,
         "himaya_path": f"{'executed, ' + str(jobs) + ' at a time' if executes else 'no kernel'}",
         "baseline_seconds": round(baseline_seconds, 2), "himaya_seconds": round(our_seconds, 2),
         "speedup": round(baseline_seconds / our_seconds, 2) if our_seconds else None,
         "baseline_per_notebook_ms": round(1000 * baseline_seconds / n, 1),
         "himaya_per_notebook_ms": round(1000 * our_seconds / n, 1),
-        "failures": sum(not r.ok for r in baseline) + sum(not r.ok for r in ours),
+        "failures": sum(t not in baseline_scores for t in trainees) + sum(t not in our_scores for t in trainees),
         "peak_memory_mb": _peak_mb(),
-        "identical_scores": all(baseline_scores[t]["items"] == our_scores[t]["items"] for t in trainees)
-                            and set(baseline_scores) == set(our_scores) == set(trainees),
+        "identical_scores": set(baseline_scores) == set(our_scores) == set(trainees)
+                            and all(baseline_scores[t]["items"] == our_scores[t]["items"] for t in trainees),
     }
+    if executes:  # a lab: what grading adds to simply running the notebooks
+        bare = bare_execution_seconds(course, module, trainees)
+        result["bare_nbclient_seconds"] = round(bare, 2)
+        result["baseline_cost_vs_nbclient"] = round(baseline_seconds / bare, 2)
+        result["himaya_cost_vs_nbclient"] = round(our_seconds * jobs / bare, 2)  # core-seconds per notebook
+    return result
+
+
+def core_modules(course: Course) -> list[str]:
+    """The course's core modules (every module but the optional analyst labs)."""
+    return [m for m in course.modules() if not re.match(r"m\d{2}[a-z]-", m)]
+
+
+def bench_all_core(root: Path, n: int, jobs: int) -> dict:
+    """The course's own command on every core module for ``n`` trainees: the 60-second goal."""
+    modules = core_modules(Course(Layout(root=root, work="build/bench/all")))
+    seconds = {}
+    for module in modules:
+        course, trainees = _ready(root, module, n, f"build/bench/all/{module}")
+        seconds[module] = round(_timed(_himaya(course.layout, module, jobs), course.layout), 2)
+        graded = course.scores(module)
+        if set(graded) != set(trainees):
+            seconds[module] = None  # a trainee was not graded: no time to report
+    total = sum(v for v in seconds.values() if v is not None)
+    return {"trainees": n, "jobs": jobs, "modules": seconds, "notebooks": n * len(modules),
+            "total_seconds": round(total, 2), "per_notebook_ms": round(1000 * total / (n * len(modules)), 1),
+            "all_graded": None not in seconds.values()}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grading.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", 204)))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--modules", nargs="*", default=["m00-orientation"])
+    parser.add_argument("--modules", nargs="*", default=["m00-orientation", "m04a-analysis-lab"],
+                        help="modules compared with nbgrader's serial autograde (default: a core module and a lab)")
+    parser.add_argument("--no-all-core", dest="all_core", action="store_false",
+                        help="skip grading every core module with the course's command")
     parser.add_argument("--to", default=str(REPO / "build" / "bench" / "autograde.json"))
     args = parser.parse_args(argv)
     os.environ.setdefault("HIMAYA_ANSWERS_DIR", str(REPO / "build" / "bench"))  # never beside the sources
     results = [bench_module(REPO, module, args.trainees, args.jobs) for module in args.modules]
+    everything = bench_all_core(REPO, args.trainees, args.jobs) if args.all_core else None
     out = Path(args.to)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"cores": os.cpu_count()}, "results": results}, indent=1))
+    out.write_text(json.dumps({"machine": {"cores": os.cpu_count()}, "results": results,
+                               "all_core_modules": everything}, indent=1))
     for r in results:
         print(f"{r['module']}: {r['trainees']} trainees — nbgrader autograde {r['baseline_seconds']} s, "
               f"himaya ({r['himaya_path']}) {r['himaya_seconds']} s, speed-up ×{r['speedup']}, "
               f"identical scores: {r['identical_scores']}")
+        if "bare_nbclient_seconds" in r:
+            print(f"  executing alone with nbclient {r['bare_nbclient_seconds']} s: grading costs "
+                  f"×{r['himaya_cost_vs_nbclient']} per notebook (nbgrader serial ×{r['baseline_cost_vs_nbclient']})")
+    if everything:
+        print(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees: "
+              f"{everything['total_seconds']} s ({everything['per_notebook_ms']} ms per notebook)")
     print(f"wrote {out}")
     return 0 if all(r["identical_scores"] for r in results) else 1
 

@@ -97,8 +97,9 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
         notebooks = sorted(course.release_dir(module).glob("*.ipynb"))
         for persona in personas:
             folder = folders[(module, persona)]
-            if persona in simulate.FOREIGN and (module, "t-perfect") in folders:  # a classmate's answers file
-                shutil.copy(folders[(module, "t-perfect")] / ANSWERS_FILENAME, folder / ANSWERS_FILENAME)
+            classmate = folders.get((module, "t-perfect"), Path("/nonexistent")) / ANSWERS_FILENAME
+            if persona in simulate.FOREIGN and classmate.exists():  # a classmate's answers file (none in a lab)
+                shutil.copy(classmate, folder / ANSWERS_FILENAME)
             course.submit(module, persona, layout.base / "trainees" / persona)
             if persona in simulate.LATE:
                 _make_late(course, module, persona, due + timedelta(days=1, hours=3))

@@ -12,13 +12,42 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, monkeypatch):
-    shutil.copytree(REPO / "notebooks" / "m00-orientation", tmp_path / "notebooks" / "m00-orientation")
+    for module in ("m00-orientation", "m04a-analysis-lab"):
+        shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
     monkeypatch.setattr(bench, "REPO", tmp_path)
     out = tmp_path / "autograde.json"
     assert bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out)]) == 0
-    (result,) = json.loads(out.read_text())["results"]
-    assert result["trainees"] == 3 and result["failures"] == 0
-    assert result["identical_scores"] is True and result["himaya_path"] == "no kernel"
-    assert result["speedup"] == pytest.approx(result["baseline_seconds"] / result["himaya_seconds"], rel=0.02)
+    data = json.loads(out.read_text())
+    core, lab = data["results"]
+    for result in (core, lab):
+        assert result["trainees"] == 3 and result["failures"] == 0
+        assert result["identical_scores"] is True
+        assert result["speedup"] == pytest.approx(result["baseline_seconds"] / result["himaya_seconds"], rel=0.02)
+    assert core["himaya_path"] == "no kernel" and "bare_nbclient_seconds" not in core
+    assert lab["module_grades_code"] and lab["himaya_path"] == "executed, 2 at a time"
+    assert lab["himaya_cost_vs_nbclient"] == pytest.approx(
+        lab["himaya_seconds"] * 2 / lab["bare_nbclient_seconds"], rel=0.02)
     answers = sorted((tmp_path / "build" / "bench" / "m00-orientation" / "submitted").glob("*/*/himaya-answers.json"))
     assert len(answers) == 3 and all(json.loads(p.read_text())["trainee"] == p.parent.parent.name for p in answers)
+    # every core module (here only m00; the lab is not core), graded with the course's command
+    everything = data["all_core_modules"]
+    assert list(everything["modules"]) == ["m00-orientation"] and everything["all_graded"]
+    assert everything["notebooks"] == 3 and everything["total_seconds"] > 0
+
+
+def test_lab_submissions_hold_the_code_each_style_writes(tmp_path):
+    from grading.config import Layout
+    from grading.course import Course
+
+    shutil.copytree(REPO / "notebooks" / "m04a-analysis-lab", tmp_path / "notebooks" / "m04a-analysis-lab")
+    course = Course(Layout(root=tmp_path, work="build"))
+    course.release("m04a-analysis-lab")
+    trainees = bench.make_submissions(course, "m04a-analysis-lab", 6)
+    solved = []
+    for trainee in trainees:
+        nb = (course.layout.step("submitted") / trainee / "m04a-analysis-lab" / "m04a-analysis-lab.ipynb").read_text()
+        solved.append(nb.count("NotImplementedError"))
+    source = (tmp_path / "notebooks" / "m04a-analysis-lab" / "m04a-analysis-lab.ipynb").read_text()
+    released = (course.release_dir("m04a-analysis-lab") / "m04a-analysis-lab.ipynb").read_text()
+    # some wrote every solution (as the source), some left them all as released
+    assert min(solved) == source.count("NotImplementedError") < max(solved) == released.count("NotImplementedError")
