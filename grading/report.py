@@ -38,15 +38,20 @@ def _png(fig) -> str:
 
 def score_distributions(cohort: Cohort) -> str:
     modules = list(cohort.modules.values())
-    fig, axes = plt.subplots(1, len(modules), figsize=(max(4.5, 3.6 * len(modules)), 3), squeeze=False,
+    columns = min(4, len(modules))  # a course of 14 modules wraps onto rows of four
+    rows = -(-len(modules) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(max(4.5, 3.6 * columns), 2.6 * rows + 0.4), squeeze=False,
                              layout="constrained")
-    for ax, results in zip(axes[0], modules):
+    for ax in axes.flat[len(modules):]:
+        ax.set_visible(False)
+    for ax, results in zip(axes.flat, modules):
         shares = [100 * results.total(t) / results.max_total for t in results.marks] if results.max_total else []
         ax.hist(shares, bins=np.linspace(0, 100, 11), color=PALETTE[0], edgecolor="white")
         ax.set_title(results.module, fontsize=9)
         ax.set_xlabel("score (% of max)")
         ax.set_xlim(0, 100)
-    axes[0][0].set_ylabel("trainees")
+    for row in axes:
+        row[0].set_ylabel("trainees")
     return _png(fig)
 
 
@@ -70,10 +75,10 @@ def mastery(cohort: Cohort) -> str:
 
 
 def _heatmap(grid, rows, cols, label) -> str:
-    fig, ax = plt.subplots(figsize=(max(4, 0.55 * len(cols) + 2.5), max(2.5, 0.32 * len(rows) + 1.2)),
+    longest = max((len(str(c)) for c in cols), default=0)  # room for the rotated column labels
+    fig, ax = plt.subplots(figsize=(max(4, 0.55 * len(cols) + 2.5), max(2.5, 0.32 * len(rows) + 1.2) + 0.07 * longest),
                            layout="constrained")
-    cmap = matplotlib.colormaps["cividis"].copy()  # readable with colour-blindness
-    cmap.set_bad("#f2f2f2")
+    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#f2f2f2")  # readable with colour-blindness
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
