@@ -175,10 +175,12 @@ class AnswerStore:
         if self.answers.items:
             write(self.path, self.answers)
 
-    def set_language(self, language: str) -> None:
-        if self.answers.language != language:
+    def set_language(self, language: str, chosen: bool = False) -> None:
+        """Keep ``language`` for this folder; ``chosen``: the trainee picked it, so record it even
+        before any answer (an analyst lab has no widget, and its feedback should speak it too)."""
+        if self.answers.language != language or (chosen and not self.path.exists()):
             self.answers.language = language
-            if self.answers.items or self.path.exists():
+            if self.answers.items or self.path.exists() or chosen:
                 write(self.path, self.answers)
 
 

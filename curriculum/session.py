@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from importlib import resources
 
 import ipywidgets as widgets
@@ -26,9 +27,10 @@ def start(module: str) -> widgets.VBox:
 
     The language picked here is kept in the answers file, so it is the
     default the next time the notebook opens, and the grader writes feedback
-    in it.
+    in it (with the first answer; in an analyst lab, as soon as it is picked).
     """
     use_course_style()
+    lab = bool(re.match(r"m\d{2}[a-z]-", module))  # an analyst lab: no widget will record the language
     store = answers.store()
     if store.answers.items or store.path.exists():
         settings.language = store.answers.language
@@ -47,7 +49,7 @@ def start(module: str) -> widgets.VBox:
     def on_language(change):
         if change["new"] in LANGUAGES:
             settings.language = change["new"]
-            answers.store().set_language(change["new"])
+            answers.store().set_language(change["new"], chosen=lab)
 
     def on_trainee(change):
         new = change["new"].strip()

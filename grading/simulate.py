@@ -154,7 +154,11 @@ def drive(persona: str, keys: dict, written: list[str]) -> dict:
     from curriculum.exercises import REGISTRY
     from curriculum.settings import settings
 
+    from curriculum import answers
+
     _, style = PERSONAS[persona]
+    if not keys and not written:  # an analyst lab: the persona picks its language in the panel
+        answers.store().set_language(settings.language, chosen=True)
     given = {}
     for index, (item, spec) in enumerate(sorted(keys.items())):
         exercise = REGISTRY[item]

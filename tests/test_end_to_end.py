@@ -20,9 +20,28 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
+MODULES = sorted(p.name for p in (REPO / "notebooks").glob("m*") if p.is_dir())
+LABS = [m for m in MODULES if re.match(r"m\d{2}[a-z]-", m)]
+#: Every persona works through these: the orientation (every exercise type), a lab (code) and the
+#: capstone (data keys); every module is also played by the personas whose scores are exact.
+ALL_PERSONAS_ON = ["m00-orientation", "m04a-analysis-lab", "m10-capstone-case"]
+EXACT = ["t-perfect", "t-blank", "t-partial", "t-english"]
+
+
 @pytest.fixture(scope="module")
 def run():
-    return demo.run(work="build/test-e2e", progress=False)
+    """The whole cohort (every persona) on three modules."""
+    return demo.run(work="build/test-e2e", modules=ALL_PERSONAS_ON, progress=False)
+
+
+@pytest.fixture(scope="module")
+def every_module():
+    """Every module of the course, by the personas whose scores are known exactly."""
+    return demo.run(work="build/test-e2e-all", personas=EXACT, progress=False)
+
+
+def widget_modules(run):
+    return [m for m in run.modules if m not in LABS]
 
 
 def points(run, module):
@@ -55,22 +74,38 @@ def expected_partial(module) -> dict[str, float]:
     return share
 
 
-def test_every_step_succeeded(run):
-    assert run.failures == []
-    assert set(run.modules) == {p.name for p in (REPO / "notebooks").glob("m*") if p.is_dir()}
+def test_every_step_succeeded(run, every_module):
+    assert run.failures == [] and every_module.failures == []
+    assert every_module.modules == MODULES
+    assert set(LABS) >= {"m04a-analysis-lab", "m06a-timeline-lab", "m08a-hashing-lab"}
 
 
-def test_perfect_scores_the_maximum_and_blank_zero(run):
+def test_perfect_scores_the_maximum_and_blank_zero_in_every_module(every_module):
+    for module in every_module.modules:
+        scores = every_module.scores[module]
+        assert scores["t-perfect"]["score"] == scores["t-perfect"]["max_score"] > 0, module
+        assert scores["t-english"]["score"] == scores["t-english"]["max_score"], module
+        assert scores["t-blank"]["score"] == 0, module
+
+
+def test_wrong_answers_score_zero(run):
     for module in run.modules:
-        scores = run.scores[module]
-        assert scores["t-perfect"]["score"] == scores["t-perfect"]["max_score"] > 0
-        assert scores["t-english"]["score"] == scores["t-english"]["max_score"]
-        assert scores["t-blank"]["score"] == 0
-        assert scores["t-wrong"]["score"] == 0
+        assert run.scores[module]["t-wrong"]["score"] == 0
 
 
-def test_partial_answers_earn_exactly_their_partial_credit(run):
-    for module in run.modules:
+def test_a_lab_scores_exactly_the_code_tests_each_persona_passes(every_module):
+    for module in LABS:
+        pts = points(every_module, module)
+        tests = sorted(pts, key=lambda g: int(g.rsplit("q", 1)[1]))
+        scores = every_module.scores[module]["t-partial"]["items"]
+        # t-partial writes the first half of the solutions: at least the first test passes, the last fails
+        assert scores[tests[0]] == pts[tests[0]] and scores[tests[-1]] == 0, module
+        assert 0 < every_module.scores[module]["t-partial"]["score"] < every_module.scores[module]["t-partial"]["max_score"]
+
+
+def test_partial_answers_earn_exactly_their_partial_credit(every_module):
+    run = every_module
+    for module in widget_modules(run):
         pts = points(run, module)
         share = expected_partial(module)
         got = run.scores[module]["t-partial"]["items"]
@@ -91,7 +126,7 @@ def test_tampering_earns_exactly_what_the_answers_earn(run):
 
 
 def test_someone_elses_answers_file_earns_nothing(run):
-    for module in run.modules:
+    for module in widget_modules(run):
         assert run.scores[module]["t-foreign"]["score"] == 0
         html = "".join(p.read_text() for p in run.course.feedback_files(module, "t-foreign"))
         assert "t-perfect" in html and "t-foreign" in html
@@ -105,7 +140,7 @@ def test_late_submission_is_flagged(run):
 
 def test_answers_file_survives_submit_collect_and_autograde(run):
     base = run.course.layout
-    for module in run.modules:
+    for module in widget_modules(run):
         saved = json.loads((base.base / "trainees" / "t-perfect" / module / ANSWERS_FILENAME).read_text())
         for step in ("submitted", "autograded"):
             copy = json.loads((base.step(step) / "t-perfect" / module / ANSWERS_FILENAME).read_text())
@@ -135,6 +170,8 @@ def test_feedback_reveals_no_key_and_speaks_the_trainees_language(run):
                 assert marker not in html, (trainee, marker)
             for k in keys.values():
                 assert repr(k.key) not in html and repr(k.for_trainee(trainee).key) not in html
+            if module in LABS:
+                continue  # a lab's feedback holds the code tests' own messages, no widget score line
             # the grader's messages (nbgrader's own headings stay in English)
             english = re.search(r"Score: [\d.]+ of [\d.]+", html)
             arabic = re.search(r"الدرجة: [\d.]+ من [\d.]+", html)
@@ -144,7 +181,8 @@ def test_feedback_reveals_no_key_and_speaks_the_trainees_language(run):
                 assert arabic and not english, trainee
 
 
-def test_grades_csv_is_nbgraders_export(run):
+def test_grades_csv_is_nbgraders_export(every_module):
+    run = every_module
     rows = list(csv.DictReader(run.grades_csv.open()))
     assert {"assignment", "student_id", "score", "max_score"} <= set(rows[0])
     by = {(r["assignment"], r["student_id"]): r for r in rows}
@@ -163,7 +201,8 @@ def test_table_lists_every_trainee(run):
 def test_grading_without_a_kernel_gives_exactly_the_scores_of_executing(run):
     """Widget-only modules are graded without running the notebook: prove nothing changes."""
     course = run.course
-    for module in run.modules:
+    assert all(course.executes(m) for m in LABS)
+    for module in widget_modules(run):
         assert course.executes(module) is False
         without_kernel = course.scores(module)
         results = course.autograde(module, progress=False, execute=True, jobs=2)

@@ -83,7 +83,7 @@ NAME_POOL = ["night_owl_x", "amber_lynx_14", "blue_comet_88", "silver_hawk_31",
              "quiet_tiger_02", "moon_pixel_66", "paper_kite_05", "frost_byte_19"]
 #: What can link an account to shadow_fox_27 in the records (the matching item's targets).
 LINKS = {
-    "email": {"ar": "بصمة البريد الإلكتروني نفسها", "en": "The same email hash"},
+    "email": {"ar": "قيمة تجزئة البريد الإلكتروني نفسها", "en": "The same email hash"},
     "phone": {"ar": "آخر أربعة أرقام الهاتف نفسها", "en": "The same last four phone digits"},
     "ip": {"ar": "عنوان IP نفسه في الوقت نفسه تقريبًا", "en": "The same IP address at about the same time"},
     "none": {"ar": "لا معرّف مشترك في هذه السجلات", "en": "No shared identifier in these records"},
@@ -107,7 +107,7 @@ LABELS = {
                   "en": "Creation time in the creating device's local time, its offset from UTC in the last column"},
     "acct_title": {"ar": "بيانات المشتركين التي قدّمتها المنصتان لاحقًا",
                    "en": "Subscriber records provided later by the two platforms"},
-    "acct_note": {"ar": "البريد الإلكتروني مُجزّأ بخوارزمية SHA-256 (أول 12 محرفًا)؛ الهاتف: آخر أربعة أرقام",
+    "acct_note": {"ar": "البريد الإلكتروني: قيمة تجزئته بخوارزمية SHA-256 (أول 12 خانة)؛ الهاتف: آخر أربعة أرقام",
                   "en": "Email hashed with SHA-256 (first 12 characters); phone: last four digits"},
     "row": {"ar": "الرقم", "en": "Row"},
     "sender": {"ar": "المرسِل", "en": "Sender"},
@@ -121,7 +121,7 @@ LABELS = {
     "file": {"ar": "الملف", "en": "File"},
     "created": {"ar": "تاريخ الإنشاء (DateTimeOriginal)", "en": "Created (DateTimeOriginal)"},
     "offset": {"ar": "الفرق عن UTC (OffsetTimeOriginal)", "en": "Offset from UTC (OffsetTimeOriginal)"},
-    "email_hash": {"ar": "بصمة البريد الإلكتروني", "en": "Email hash"},
+    "email_hash": {"ar": "قيمة تجزئة البريد الإلكتروني", "en": "Email hash"},
     "phone": {"ar": "الهاتف", "en": "Phone"},
     "child": {"ar": "الطفل (صاحب الهاتف)", "en": "The child (phone owner)"},
     "login": {"ar": "تسجيل دخول", "en": "login"},

@@ -334,7 +334,7 @@ CIRCLE = [
     ("ngo", {"ar": "المنظمات غير الحكومية وخطوط نجدة الطفل", "en": "NGOs and child helplines"},
      {"ar": "الإصغاء والإرشاد والإحالة", "en": "listening, counselling, referral"}),
     ("industry", {"ar": "المنصات وشركات التقنية", "en": "Platforms and tech companies"},
-     {"ar": "الإبلاغ والإزالة وحفظ البيانات", "en": "reporting, takedown, keeping data"}),
+     {"ar": "الإبلاغ والإزالة والتحفّظ على البيانات", "en": "reporting, takedown, preserving data"}),
 ]
 
 CENTRE = {"ar": "الطفل\nوأسرته", "en": "The child\nand family"}

@@ -280,8 +280,8 @@ TABLE_HEADINGS = {
     "file": {"ar": "الملف", "en": "File"},
     "format": {"ar": "الصيغة", "en": "Format"},
     "size": {"ar": "الحجم (بايت)", "en": "Size (bytes)"},
-    "sha": {"ar": f"SHA-256 (أول {SHA_SHOWN} حرفًا)", "en": f"SHA-256 (first {SHA_SHOWN} characters)"},
-    "dhash": {"ar": "البصمة الإدراكية dHash (64 بت)", "en": "Perceptual hash dHash (64 bits)"},
+    "sha": {"ar": f"SHA-256 (أول {SHA_SHOWN} خانة)", "en": f"SHA-256 (first {SHA_SHOWN} characters)"},
+    "dhash": {"ar": "قيمة التجزئة الإدراكية dHash (64 بتًا)", "en": "Perceptual hash dHash (64 bits)"},
     "distance": {"ar": "مسافة هامينغ عن الأصل (بت)", "en": "Hamming distance to the original (bits)"},
 }
 
@@ -322,7 +322,7 @@ def hash_table(pics: dict, lang: str | None = None):
 
     lang = lang or settings.language
     headings = [pick(TABLE_HEADINGS[k], lang) for k in ["file", "format", "size", "sha", "dhash", "distance"]]
-    caption = pick({"ar": "بيانات مُصطنعة خاصة بك. البصمة الإدراكية هنا dHash، وهي طريقة تعليمية مبسّطة، لا PhotoDNA ولا PDQ.",
+    caption = pick({"ar": "بيانات مُصطنعة خاصة بك. التجزئة الإدراكية هنا dHash، وهي طريقة تعليمية مبسّطة، لا PhotoDNA ولا PDQ.",
                     "en": "Synthetic data, yours only. The perceptual hash here is dHash, a simple teaching method, "
                           "not PhotoDNA or PDQ."}, lang)
     return HTML(_html_table(headings, hash_rows(pics, lang), lang, code_columns=(3, 4), caption=caption))
@@ -345,8 +345,8 @@ def bits_figure(pics: dict, lang: str | None = None):
     axes[0].set_title(pick({"ar": "النسخة المقصوصة", "en": "The cropped copy"}, lang), fontsize=10)
     bit_colours = ListedColormap(["#f2f2f2", PALETTE[0]])
     panels = [
-        (axes[1], original, bit_colours, {"ar": "بتات بصمة الأصل", "en": "Bits of the original's hash"}),
-        (axes[2], copy, bit_colours, {"ar": "بتات بصمة النسخة المقصوصة", "en": "Bits of the cropped copy's hash"}),
+        (axes[1], original, bit_colours, {"ar": "بتات قيمة تجزئة الأصل", "en": "Bits of the original's hash"}),
+        (axes[2], copy, bit_colours, {"ar": "بتات قيمة تجزئة النسخة المقصوصة", "en": "Bits of the cropped copy's hash"}),
         (axes[3], differ, ListedColormap(["#f2f2f2", PALETTE[1]]),
          {"ar": "البتات المختلفة (باللون البرتقالي)", "en": "Bits that differ (orange)"}),
     ]
@@ -362,7 +362,7 @@ def bits_figure(pics: dict, lang: str | None = None):
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_visible(False)
-    fig.suptitle(pick({"ar": "البصمة الإدراكية 8 × 8 = 64 بتًا: أزرق = 1، رمادي فاتح = 0",
+    fig.suptitle(pick({"ar": "التجزئة الإدراكية 8 × 8 = 64 بتًا: أزرق = 1، رمادي فاتح = 0",
                        "en": "The perceptual hash as 8 × 8 = 64 bits: blue = 1, light grey = 0"}, lang), fontsize=11)
     _footer(fig, lang)
     return fig

@@ -14,7 +14,8 @@ hours, each kept in its own source's time zone:
 Read naively, clock against clock, the records give the wrong order: the
 payment always *looks* earlier than the threat that caused it.  The
 generator returns the UTC order, the intervals the items ask for, and the
-records as the trainee sees them; the figure draws the case on one UTC clock.
+records as the trainee sees them; the figure draws each source on its own
+clock, as recorded, so that it gives away no order or interval the items grade.
 Nothing here describes sexual content; threats and demands only.
 """
 from __future__ import annotations
@@ -38,13 +39,6 @@ SOURCES = {
     "pay": {"ar": "PayBridge: إيصال الدفع في بريد هاتف الطفل",
             "en": "PayBridge: payment receipt in the child's phone e-mail"},
     "police": {"ar": "سجل البلاغ في مركز الشرطة", "en": "Police report record"},
-}
-#: Short names of the sources, for the figure's rows.
-SOURCE_SHORT = {
-    "arena": {"ar": "ArenaPlay", "en": "ArenaPlay"},
-    "chat": {"ar": "NestChat", "en": "NestChat"},
-    "pay": {"ar": "PayBridge", "en": "PayBridge"},
-    "police": {"ar": "الشرطة", "en": "Police"},
 }
 SOURCE_ORDER = ["arena", "chat", "pay", "police"]
 CHAT_OFFSET = 3      # the child's phone and the police station: UTC+3
@@ -268,69 +262,67 @@ def records_table(case: dict, lang: str | None = None):
                 f"{html.escape(caption)}</caption>{''.join(rows)}</table></div>")
 
 
-def timeline_figure(case: dict, lang: str | None = None):
-    """The case on one UTC clock: a row per source, events numbered in time order, a key underneath."""
+#: How each source's clock is named in the figure (the offset is added from the case).
+CLOCKS = {
+    "arena": {"ar": "ArenaPlay — ساعة المصدر: {zone}", "en": "ArenaPlay — the source's clock: {zone}"},
+    "chat": {"ar": "NestChat — ساعة هاتف الطفل المحلية: {zone}", "en": "NestChat — the child's phone, local time: {zone}"},
+    "pay": {"ar": "PayBridge — ساعة مزوّد خدمة الدفع: {zone}", "en": "PayBridge — the payment provider's clock: {zone}"},
+    "police": {"ar": "سجل البلاغ — ساعة المركز المحلية: {zone}", "en": "Police report record — the station's local time: {zone}"},
+}
+
+
+def clocks_figure(case: dict, lang: str | None = None):
+    """The case file source by source, each row on its own clock, times as recorded (never converted).
+
+    One panel per source, with its own time axis in that source's time zone
+    (named in the panel's title and axis label) and its own scale, each
+    record drawn at its time as written and labelled with its record id and
+    that time.  Nothing is converted to UTC and the rows share no axis, so
+    the figure shows no order across sources: the trainee still converts.
+    """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     lang = lang or settings.language
     use_course_style()
-    fig = plt.figure(figsize=(9, 6.6), layout="constrained")
-    grid = fig.add_gridspec(2, 1, height_ratios=[3, 2.2])
-    ax, key_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-    rows = {source: len(SOURCE_ORDER) - 1 - i for i, source in enumerate(SOURCE_ORDER)}  # ArenaPlay on top
-    times = [datetime.strptime(e["utc"], "%Y-%m-%d %H:%M") for e in case["events"]]
-    span = (times[-1] - times[0]).total_seconds()
-    for i, source in enumerate(SOURCE_ORDER):
-        ax.axhline(rows[source], color="#dddddd", linewidth=0.8, zorder=0)
-    last = {}  # per row: the previous dot's time and whether its number sits below it
-    for n, (event, moment) in enumerate(zip(case["events"], times), start=1):
-        source = event["source"]
-        y = rows[source]
-        ax.scatter([moment], [y], s=70, color=PALETTE[SOURCE_ORDER.index(source)], zorder=3,
-                   marker="D" if event["event"] == "report" else "o")
-        # a number close to the previous one on its row goes to the other side of its dot
-        below = False
-        if source in last and (moment - last[source][0]).total_seconds() < 0.06 * span:
-            below = not last[source][1]
-        ax.annotate(str(n), (moment, y), textcoords="offset points", xytext=(0, -15 if below else 8),
-                    ha="center", fontsize=9, fontweight="bold")
-        last[source] = (moment, below)
-    ax.set_yticks(list(rows.values()), [pick(SOURCE_SHORT[s], lang) for s in rows])
-    ax.set_ylim(-0.7, len(SOURCE_ORDER) - 0.4)
-    pad = timedelta(seconds=0.04 * span)
-    ax.set_xlim(times[0] - pad, times[-1] + pad)
-    # ticks every 6, 12 or 24 hours: at most nine of them, whatever the case's length
-    hours = next(h for h in (6, 12, 24, 48) if span / 3600 / h <= 8)
-    ax.xaxis.set_major_locator(mdates.HourLocator(byhour=range(0, 24, min(hours, 24)), interval=max(1, hours // 24))
-                               if hours <= 24 else mdates.DayLocator(interval=hours // 24))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d\n%H:%M"))
-    ax.set_xlabel(pick({"ar": "التاريخ والوقت بالتوقيت العالمي المنسّق (UTC)",
-                        "en": "Date and time in Coordinated Universal Time (UTC)"}, lang))
-    ax.set_title(pick({"ar": "قضيتك على ساعة واحدة: كل السجلات بالتوقيت العالمي (بيانات مُصطنعة خاصة بك)",
-                       "en": "Your case on one clock: every record in UTC (synthetic data, yours only)"}, lang),
-                 fontsize=11)
-    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    if lang == "ar":
-        ax.invert_xaxis()  # time runs right to left, like the text
-        ax.yaxis.tick_right()
-        ax.spines["right"].set_visible(False)
-    # the key: one line per event (number, UTC time, what happened), read in the language's direction
-    key_ax.axis("off")
-    columns = [0.99, 0.955, 0.74] if lang == "ar" else [0.0, 0.035, 0.25]
-    ha = "right" if lang == "ar" else "left"
-    step = 1 / len(case["events"])
-    for n, event in enumerate(case["events"], start=1):
-        y = 1 - (n - 1) * step
-        for x, text in zip(columns, [f"{n}.", f"{event['utc']} UTC", pick(EVENT_LABELS[event["event"]], lang)]):
-            key_ax.text(x, y, text, ha=ha, va="top", fontsize=8.5, transform=key_ax.transAxes,
-                        fontweight="bold" if x == columns[0] else "normal")
-    fig.supxlabel(pick({"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"}, lang),
-                  fontsize=8, color="#444444", x=0.99 if lang == "ar" else 0.01,
-                  ha="right" if lang == "ar" else "left")
+    fig, axes = plt.subplots(len(SOURCE_ORDER), 1, figsize=(9, 7.2), layout="constrained")
+    align = "right" if lang == "ar" else "left"
+    for ax, source in zip(axes, SOURCE_ORDER):
+        records = [r for r in case["records"] if r["source"] == source]
+        times = [datetime.strptime(r["local"], "%Y-%m-%d %H:%M") for r in records]
+        zone = records[0]["zone"]
+        ax.scatter(times, [0] * len(times), s=70, color=PALETTE[SOURCE_ORDER.index(source)], zorder=3,
+                   marker="D" if source == "police" else "o")
+        for record, moment in zip(records, times):
+            ax.annotate(record["id"], (moment, 0), textcoords="offset points", xytext=(0, 9), ha="center",
+                        fontsize=9, fontweight="bold")
+            ax.annotate(moment.strftime("%m-%d %H:%M"), (moment, 0), textcoords="offset points",
+                        xytext=(0, -17), ha="center", fontsize=8, color="#333333")
+        span = (times[-1] - times[0]) if len(times) > 1 else timedelta(0)
+        pad = max(timedelta(hours=4), span * 0.12)
+        ax.set_xlim(times[0] - pad, times[-1] + pad)
+        ax.set_ylim(-1, 1)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d\n%H:%M"))
+        ax.set_yticks([])
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+        ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(pick(CLOCKS[source], lang).format(zone=zone), fontsize=10, loc=align)
+        ax.set_xlabel(pick({"ar": "الوقت كما سجّله المصدر ({zone})", "en": "Time as recorded by the source ({zone})"},
+                           lang).format(zone=zone), fontsize=8.5)
+        ax.tick_params(axis="x", labelsize=8)
+        if lang == "ar":
+            ax.invert_xaxis()  # time runs right to left, like the text
+    fig.suptitle(pick({"ar": "ملف قضيتك مصدرًا مصدرًا: لكل صف ساعته ومقياسه (بيانات مُصطنعة خاصة بك)",
+                       "en": "Your case file, source by source: each row has its own clock and scale "
+                             "(synthetic data, yours only)"}, lang), fontsize=11)
+    fig.supxlabel(pick({"ar": "لا تقارن مواضع النقاط بين صفّين: حوّل كل وقت إلى التوقيت العالمي (UTC) قبل أن ترتّب. "
+                              "بيانات مُصطنعة لأغراض التدريب",
+                        "en": "Do not compare positions between rows: convert every time to UTC before you order. "
+                              "Synthetic training data"}, lang),
+                  fontsize=8, color="#444444", x=0.99 if lang == "ar" else 0.01, ha=align)
     return fig
 
 

@@ -343,3 +343,10 @@ def test_kernel_save_is_read_by_the_grader(tmp_path):
     found = read(tmp_path / "himaya-answers.json", trainee="t-test")
     assert found.problem is None
     assert found.value("m00.q1") == {"number": 2.5, "unit": None}
+
+
+def test_a_chosen_language_is_recorded_without_answers(tmp_path):
+    store = AnswerStore()
+    store.set_language("ar", chosen=True)  # the default, but picked: recorded
+    assert json.loads(store.path.read_text(encoding="utf-8"))["language"] == "ar"
+    assert json.loads(store.path.read_text(encoding="utf-8"))["answers"] == {}

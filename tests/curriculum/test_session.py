@@ -147,3 +147,12 @@ def test_blank_trainee_id_is_ignored():
     _, _, trainee, _ = parts(start("m00-orientation"))
     trainee.value = "   "
     assert settings.trainee == "t-test"
+
+
+def test_in_a_lab_the_picked_language_is_recorded_at_once(tmp_path):
+    """A lab has no widget to save an answer: the choice itself is kept, for the feedback's language."""
+    _, picker, _, _ = parts(start("m04a-analysis-lab"))
+    picker.value = "en"
+    assert json.loads((tmp_path / "himaya-answers.json").read_text(encoding="utf-8"))["language"] == "en"
+    picker.value = "ar"
+    assert json.loads((tmp_path / "himaya-answers.json").read_text(encoding="utf-8"))["language"] == "ar"

@@ -159,55 +159,71 @@ def _figure_texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts]
 
 
-def test_timeline_figure_draws_every_event_at_its_utc_time():
+def _local(record):
+    return datetime.strptime(record["local"], FMT)
+
+
+def test_clocks_figure_draws_every_record_at_its_time_as_written_on_its_sources_clock():
     import matplotlib.dates as mdates
 
     case = m10.case_file(trainee="officer-5")
-    fig = m10.timeline_figure(case, lang="en")
-    ax = fig.axes[0]
-    rows = {s: len(m10.SOURCE_ORDER) - 1 - i for i, s in enumerate(m10.SOURCE_ORDER)}
-    dots = sorted((round(float(x), 6), float(y)) for c in ax.collections for x, y in c.get_offsets())
-    expected = sorted((round(mdates.date2num(_utc(e)), 6), float(rows[e["source"]])) for e in case["events"])
-    assert dots == expected
-    numbers = sorted(int(t.get_text()) for t in ax.texts)
-    assert numbers == list(range(1, 9))
-    texts = _figure_texts(fig)
-    for e in case["events"]:
-        assert f"{e['utc']} UTC" in texts
-        assert m10.EVENT_LABELS[e["event"]]["en"] in texts
+    fig = m10.clocks_figure(case, lang="en")
+    assert len(fig.axes) == len(m10.SOURCE_ORDER)
+    for ax, source in zip(fig.axes, m10.SOURCE_ORDER):
+        records = [r for r in case["records"] if r["source"] == source]
+        dots = sorted(round(float(x), 6) for c in ax.collections for x, _ in c.get_offsets())
+        assert dots == sorted(round(mdates.date2num(_local(r)), 6) for r in records)
+        texts = [t.get_text() for t in ax.texts]
+        for r in records:
+            assert r["id"] in texts and _local(r).strftime("%m-%d %H:%M") in texts
+        zone = records[0]["zone"]
+        assert zone in ax.get_title(loc="left") and zone in ax.get_xlabel()
     fig.canvas.draw()
 
 
-def test_timeline_figure_in_english():
-    fig = m10.timeline_figure(m10.case_file(trainee="officer-5"), lang="en")
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [m10.SOURCE_SHORT[s]["en"] for s in m10.SOURCE_ORDER]
-    assert ax.get_xlabel() == "Date and time in Coordinated Universal Time (UTC)"
-    assert "synthetic data" in ax.get_title()
-    assert not ax.xaxis_inverted()
-    assert fig._supxlabel.get_text() == "Synthetic training data"
+@pytest.mark.parametrize("trainee", ["officer-5", "officer-6", "check"])
+def test_clocks_figure_gives_away_no_order_and_no_utc_time(trainee):
+    """m10.q4–q6 grade the UTC order and intervals: the figure must leave the conversion to the trainee."""
+    case = m10.case_file(trainee=trainee)
+    for lang in ("ar", "en"):
+        fig = m10.clocks_figure(case, lang=lang)
+        texts = _figure_texts(fig) + [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "right")]
+        texts += [ax.get_xlabel() for ax in fig.axes] + [fig._suptitle.get_text(), fig._supxlabel.get_text()]
+        for e in case["events"]:
+            if e["offset"] != 0:  # ArenaPlay writes UTC itself: its own times are what the trainee reads anyway
+                assert not any(e["utc"][5:] in t for t in texts), e
+            assert not any(m10.EVENT_LABELS[e["event"]][lang] in t for t in texts)
+        assert not any(t.strip().isdigit() for t in texts), "no sequence numbers"
+        limits = [ax.get_xlim() for ax in fig.axes]
+        assert len(set(limits)) == len(limits), "every row has its own time scale"
 
 
-def test_timeline_figure_in_arabic_reads_right_to_left():
+def test_clocks_figure_in_english():
+    fig = m10.clocks_figure(m10.case_file(trainee="officer-5"), lang="en")
+    assert fig.axes[1].get_title(loc="left") == "NestChat — the child's phone, local time: UTC+3"
+    assert fig.axes[1].get_xlabel() == "Time as recorded by the source (UTC+3)"
+    assert "synthetic data" in fig._suptitle.get_text()
+    assert not any(ax.xaxis_inverted() for ax in fig.axes)
+    assert fig._supxlabel.get_text().endswith("Synthetic training data")
+
+
+def test_clocks_figure_in_arabic_reads_right_to_left():
     case = m10.case_file(trainee="officer-5")
-    fig = m10.timeline_figure(case, lang="ar")
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [m10.SOURCE_SHORT[s]["ar"] for s in m10.SOURCE_ORDER]
-    assert ax.get_xlabel() == "التاريخ والوقت بالتوقيت العالمي المنسّق (UTC)"
-    assert "بيانات مُصطنعة" in ax.get_title()
-    assert ax.xaxis_inverted()
-    texts = _figure_texts(fig)
-    assert all(m10.EVENT_LABELS[e["event"]]["ar"] in texts for e in case["events"])
-    assert fig._supxlabel.get_text() == "بيانات مُصطنعة لأغراض التدريب"
+    fig = m10.clocks_figure(case, lang="ar")
+    assert fig.axes[1].get_title(loc="right") == "NestChat — ساعة هاتف الطفل المحلية: UTC+3"
+    assert fig.axes[1].get_xlabel() == "الوقت كما سجّله المصدر (UTC+3)"
+    assert "بيانات مُصطنعة" in fig._suptitle.get_text()
+    assert all(ax.xaxis_inverted() for ax in fig.axes)
+    assert fig._supxlabel.get_text().endswith("بيانات مُصطنعة لأغراض التدريب")
     assert fig._supxlabel.get_horizontalalignment() == "right"
     fig.canvas.draw()
 
 
-def test_timeline_figure_follows_the_settings_language():
+def test_clocks_figure_follows_the_settings_language():
     case = m10.case_file(trainee="officer-5")
-    assert m10.timeline_figure(case).axes[0].get_xlabel().startswith("التاريخ")
+    assert m10.clocks_figure(case).axes[0].get_xlabel().startswith("الوقت")
     settings.language = "en"
-    assert m10.timeline_figure(case).axes[0].get_xlabel().startswith("Date and time")
+    assert m10.clocks_figure(case).axes[0].get_xlabel().startswith("Time as recorded")
 
 
 # ---------------------------------------------------------------- the notebook's keys
