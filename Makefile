@@ -10,14 +10,14 @@ STAMP  := $(VENV)/.himaya-installed
 # Kernels come from this environment, even if a user-level "python3" kernel exists.
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: demo test lab bench adversarial venv clean
+.PHONY: demo test lab bench adversarial venv clean hub hub-env
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -26,9 +26,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The adversarial corpus: ways a submission can cheat or break (known weaknesses are strict xfails).
+# The adversarial corpus alone (`make test` runs it too): ways a submission can cheat or break
+# (known weaknesses are strict xfails).
 adversarial: $(STAMP)
-	HIMAYA_ADVERSARIAL=1 $(BIN)/python -m pytest tests/adversarial
+	$(BIN)/python -m pytest tests/adversarial
 
 # Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default).
 bench: $(STAMP)
@@ -36,6 +37,15 @@ bench: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/python -m grading lab
+
+# The course's JupyterHub on this machine (Linux, root): demo accounts, PostgreSQL gradebook,
+# nbgrader's exchange; prints the URL and the passwords; Ctrl-C stops it (deploy/README.md).
+hub: $(STAMP)
+	$(BIN)/python deploy/localhub.py
+
+# The proxy (npm ci --prefix deploy) and the Python environment every hub user runs, made ahead of the tests.
+hub-env: $(STAMP)
+	$(BIN)/python deploy/localhub.py --prepare
 
 clean:
 	rm -rf build
