@@ -37,6 +37,17 @@ def use_course_style() -> None:
     matplotlib.rcParams["axes.spines.right"] = False
 
 
+SYNTHETIC = {"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"}
+
+
+def footnote(fig, text: Text = SYNTHETIC, lang: str | None = None, fontsize: float = 8):
+    """A small note under the figure (by default: the data are synthetic), on the reading side."""
+    lang = lang or settings.language
+    arabic = lang == "ar"
+    return fig.supxlabel(pick(text, lang), fontsize=fontsize, color="#444444",
+                         x=0.99 if arabic else 0.01, ha="right" if arabic else "left")
+
+
 def label(text: Text, lang: str | None = None) -> str:
     return pick(text, lang)
 

@@ -8,12 +8,13 @@ import sys
 import warnings
 from pathlib import Path
 
-from .config import REPO, Layout
+from .config import REPO, ConfigError, Layout, check_nbgrader_config
 from .course import Course, PipelineError
 from .roster import RosterError
 
 
 def _course(args) -> Course:
+    check_nbgrader_config(Path(args.root))  # what formgrader and nbgrader's commands read must load
     return Course(Layout(root=Path(args.root), work=args.work))
 
 
@@ -37,7 +38,8 @@ def cmd_collect(args) -> int:
     if args.zips:
         course.collect_zips(args.module, Path(args.zips))
     else:
-        course.collect(args.module)
+        for line in course.collect(args.module):  # links and special files in the exchange: never followed
+            print(f"warning: {line}", file=sys.stderr)
     print(f"collected {len(course.submitted(args.module))} submissions of {args.module}")
     return 0
 
@@ -115,7 +117,8 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", message="Cell is missing an id field")
     parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__)
-    parser.add_argument("--root", default=str(REPO), help="course root holding notebooks/ (default: this repository)")
+    parser.add_argument("--root", default=os.environ.get("HIMAYA_COURSE_DIR") or str(REPO),
+                        help="course root holding notebooks/ (default: $HIMAYA_COURSE_DIR, set on a hub, else this repository)")
     parser.add_argument("--work", default="build/course", help="folder under the root for nbgrader's files")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="build the course, simulate a cohort, grade it, print a table")
@@ -155,6 +158,6 @@ def main(argv=None) -> int:
     args.lab_args = extra
     try:
         return args.func(args)
-    except (PipelineError, RosterError) as err:
+    except (PipelineError, RosterError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

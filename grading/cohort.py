@@ -18,7 +18,7 @@ from curriculum import syllabus as curriculum_syllabus
 from curriculum.exercises.base import item_id
 from curriculum.settings import ANSWERS_FILENAME
 
-from .preprocessors import AUDIT_FILE
+from .preprocessors import AUDIT_FILE, AUDIT_LABELS
 from .roster import Trainee
 
 
@@ -116,7 +116,7 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
             audit_path = course.layout.step("autograded") / trainee / module / AUDIT_FILE
             if audit_path.exists():
                 for record in json.loads(audit_path.read_text()).values():
-                    if record["missing_grade_cells"] or record["edited_grade_cells"] or record["added_code_cells"]:
+                    if any(record.get(key) for key in AUDIT_LABELS):
                         audits[(module, trainee)] = record
             fingerprint = _fingerprint(course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME)
             if fingerprint:

@@ -17,14 +17,14 @@ from pathlib import Path
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, ClearOutput, DeduplicateIds, GetGrades,
-    IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades,
+    IgnorePattern, OverwriteKernelspec, SaveAutoGrades,
 )
 import nbgrader
 from traitlets.config import Config
 
 from .preprocessors import (
-    AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers,
-    SaveAudit, SnapshotAnswers,
+    AuditOutputs, AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, LimitOutputBytes,
+    RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAudit, ScoreWidgetAnswers, SnapshotAnswers,
 )
 
 COURSE_ID = "himaya"
@@ -91,7 +91,7 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     # A trainee who strips a test cell's metadata must not escape the test.
     c.OverwriteCells.add_missing_cells = True
     c.Autograde.sanitize_preprocessors = [
-        ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission, RestoreCells, CheckCellMetadata,
+        AuditOutputs, ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission, RestoreCells, CheckCellMetadata,
     ]
     c.Execute.timeout = timeout
     c.Execute.interrupt_on_timeout = True
@@ -99,9 +99,11 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.IgnorePattern.pattern = IGNORED_STDERR
     c.Autograde.autograde_preprocessors = [
         SaveAudit, SnapshotAnswers, HideWidgetKeys, *([ExecuteAsTrainee] if execute else []), IgnorePattern,
-        ClearMetadataPreprocessor, LimitOutput, ScoreWidgetAnswers, SaveAutoGrades, AssignLatePenalties,
-        CheckCellMetadata,
+        ClearMetadataPreprocessor, LimitOutputBytes, ScoreWidgetAnswers, SaveAudit, SaveAutoGrades,
+        AssignLatePenalties, CheckCellMetadata,
     ]
+    # Symlinks and special files in the exchange are skipped (and reported), never followed.
+    c.ExchangeFactory.collect = "grading.exchange.SafeCollect"
     # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
     # extends nbgrader's own feedback template
     c.HTMLExporter.template_file = "himaya.html.j2"
@@ -110,3 +112,53 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
         GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
     ]
     return c
+
+
+class ConfigError(ValueError):
+    """An nbgrader configuration file that cannot be loaded; the message names the file and the line."""
+
+
+def nbgrader_config_files(root: Path) -> list[Path]:
+    """Every nbgrader configuration file nbgrader and formgrader read for the course at ``root``.
+
+    In the order nbgrader loads them: Jupyter's configuration folders, the
+    current directory, then the course root (whose ``nbgrader_config.py``
+    brings :func:`configure`).
+    """
+    from jupyter_core.paths import jupyter_config_path
+
+    folders = [*reversed(jupyter_config_path()), os.getcwd(), str(root)]
+    found, seen = [], set()
+    for folder in folders:
+        for name in ("nbgrader_config.py", "nbgrader_config.json"):
+            path = Path(folder) / name
+            if path.is_file() and path.resolve() not in seen:
+                seen.add(path.resolve())
+                found.append(path)
+    return found
+
+
+def check_nbgrader_config(root: Path) -> None:
+    """Load every nbgrader configuration file of the course; raise :class:`ConfigError` naming a broken one.
+
+    nbgrader itself only logs such a file's error and goes on without it:
+    formgrader would then work on the wrong folders or gradebook, silently.
+    """
+    import traceback
+
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    for path in nbgrader_config_files(Path(root)):
+        loader = (PyFileConfigLoader if path.suffix == ".py" else JSONFileConfigLoader)(path.name, str(path.parent))
+        try:
+            loader.load_config()
+        except Exception as err:  # noqa: BLE001 - whatever the file does wrong, name it
+            line = getattr(err, "lineno", None) if isinstance(err, SyntaxError) else None
+            if line is None:
+                frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
+                line = frames[-1].lineno if frames else getattr(err, "lineno", None)
+            where = f"{path}, line {line}" if line else str(path)
+            what = err.msg if isinstance(err, SyntaxError) else str(err)
+            raise ConfigError(
+                f"{where}: {type(err).__name__}: {what}. nbgrader and formgrader read this configuration file "
+                f"(and would silently go on without it): fix it, or remove it") from None

@@ -7,10 +7,13 @@ trainee and module instead of stopping the whole cohort.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime
@@ -28,6 +31,7 @@ from curriculum.settings import ANSWERS_FILENAME
 
 from .gradebook import shared_engines
 from .config import Layout, configure
+from .exchange import SKIPPED
 from .keys import KeyProblem, parse_key
 
 MODULE = re.compile(r"^m\d{2}[a-z]?-[a-z0-9-]+$")
@@ -152,9 +156,12 @@ class Course:
             app.start()
 
     # -- instructor: collect, grade, return ------------------------------------
-    def collect(self, module: str) -> None:
+    def collect(self, module: str) -> list[str]:
+        """Collect ``module`` from the exchange; returns what was skipped (links, special files), one line each."""
         self.check_released(module)
-        self._ok(self.api.collect(module), f"collect {module}")
+        result = self.api.collect(module)
+        self._ok(result, f"collect {module}")
+        return [line.split("] ", 1)[-1].strip() for line in (result.get("log") or "").splitlines() if SKIPPED in line]
 
     def collect_zips(self, module: str, folder: Path) -> list[str]:
         """Collect ``module`` from a folder of zip files, one per trainee, with nbgrader's zip_collect.
@@ -266,24 +273,65 @@ class Course:
 
     def _autograde_parallel(self, module: str, trainees: list[str], jobs: int, progress: bool,
                             execute: bool = True, on_result=lambda result: None) -> list[StepResult]:
-        results = []
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                 initargs=(self.layout, self._overrides, execute)) as pool:
+        """Grade ``trainees`` in ``jobs`` processes; a process that dies fails only the trainee it was grading.
+
+        When a grading process dies (its kernel killed it, say), Python's pool
+        fails every unfinished trainee. They are graded again in a fresh pool;
+        the ones being graded at that moment (each process marks who it grades)
+        are graded again one at a time, so the one whose grading kills a process
+        is found and reported, and no one else is failed.
+        """
+        results: dict[str, StepResult] = {}
+        bar = tqdm(total=len(trainees), desc=f"autograde {module} ×{jobs}", unit="trainee",
+                   disable=not progress, leave=False)
+
+        def record(result: StepResult) -> None:
+            results[result.trainee] = result
+            bar.update(1)
+            on_result(result)
+
+        inflight = Path(tempfile.mkdtemp(prefix="himaya-grading-"))
+        try:
+            pending = list(trainees)
+            while pending:
+                unfinished, suspects = self._grade_in_pool(module, pending, jobs, execute, inflight, record)
+                if len(suspects) > 1 or not suspects:  # who killed the process: grade each alone
+                    suspects = suspects or unfinished
+                    for trainee in suspects:
+                        if self._grade_in_pool(module, [trainee], 1, execute, inflight, record)[0]:
+                            record(StepResult(trainee, False, _DIED.format(trainee=trainee)))
+                else:
+                    record(StepResult(suspects[0], False, _DIED.format(trainee=suspects[0])))
+                pending = [t for t in unfinished if t not in suspects]
+        finally:
+            bar.close()
+            shutil.rmtree(inflight, ignore_errors=True)
+        return [results[t] for t in trainees if t in results]
+
+    def _grade_in_pool(self, module: str, trainees: list[str], jobs: int, execute: bool, inflight: Path,
+                       record) -> tuple[list[str], list[str]]:
+        """One pool: every finished trainee is recorded; returns (unfinished, those being graded when it broke)."""
+        unfinished = []
+        with ProcessPoolExecutor(max_workers=min(jobs, len(trainees)), initializer=_start_worker,
+                                 initargs=(self.layout, self._overrides, execute, str(inflight))) as pool:
             futures = {pool.submit(_autograde_one, module, t): t for t in trainees}
-            bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {module} ×{jobs}",
-                       unit="trainee", disable=not progress, leave=False)
-            for future in bar:
+            for future in as_completed(futures):
                 trainee = futures[future]
                 try:
                     outcome = future.result()
-                except Exception as err:  # a worker that died: this trainee failed, the rest go on
-                    results.append(StepResult(trainee, False, f"{type(err).__name__}: {err}"))
+                except BrokenProcessPool:
+                    unfinished.append(trainee)
+                    continue
+                except Exception as err:  # noqa: BLE001 - this trainee failed, the rest go on
+                    record(StepResult(trainee, False, f"{type(err).__name__}: {err}"))
                     continue
                 ok = bool(outcome.get("success"))
-                results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
-                on_result(results[-1])
+                record(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
+        suspects = [t for t in unfinished if (inflight / _marker_name(t)).exists()]
+        for trainee in suspects:
+            (inflight / _marker_name(trainee)).unlink(missing_ok=True)
         order = {t: i for i, t in enumerate(trainees)}
-        return sorted(results, key=lambda r: order[r.trainee])
+        return sorted(unfinished, key=order.get), sorted(suspects, key=order.get)
 
     # -- resuming an interrupted run -------------------------------------------
     def _marker(self, module: str, trainee: str) -> Path:
@@ -363,22 +411,35 @@ class Course:
 
 
 _worker_api: NbGraderAPI | None = None
+_worker_inflight: Path | None = None
+_DIED = ("BrokenProcessPool: the grading process died while grading {trainee} (its notebook's kernel may have "
+         "killed it); nothing of this submission was graded. The other trainees were graded in a fresh process.")
 
 
-def _start_worker(layout: Layout, overrides: Config, execute: bool = True) -> None:
+def _marker_name(trainee: str) -> str:
+    return trainee.replace(os.sep, "_")
+
+
+def _start_worker(layout: Layout, overrides: Config, execute: bool = True, inflight: str | None = None) -> None:
     """Each grading process gets its own nbgrader API on the shared gradebook."""
     import warnings
 
-    global _worker_api
+    global _worker_api, _worker_inflight
     warnings.filterwarnings("ignore", message=".*not in session.*")
     shared_engines().__enter__()  # for the life of this worker process
     config = configure(Config(), layout, execute=execute)
     config.merge(overrides)
     _worker_api = NbGraderAPI(config=config)
+    _worker_inflight = Path(inflight) if inflight else None
 
 
 def _autograde_one(module: str, trainee: str) -> dict:
+    marker = _worker_inflight / _marker_name(trainee) if _worker_inflight else None
+    if marker is not None:  # if this process dies, the parent knows whom it was grading
+        marker.write_text(str(os.getpid()))
     result = _worker_api.autograde(module, trainee, force=True, create=True)
+    if marker is not None:
+        marker.unlink(missing_ok=True)
     return {k: result.get(k) for k in ("success", "error", "log")}
 
 

@@ -7,26 +7,32 @@ here, from the answers file and the key in the gradebook.
 """
 from __future__ import annotations
 
+import ast
 import html
 import json
 import os
 import re
+import sys
+import time
 import traceback
 from pathlib import Path
 
-from jupyter_core.utils import run_sync
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async, run_sync
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.preprocessors import checkcellmetadata
-from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import (
+    ClearHiddenTests, ClearMarkScheme, Execute, LimitOutput, NbGraderPreprocessor, OverwriteCells,
+)
 from traitlets import Bool, Int
 
 from curriculum import answers
 from curriculum.exercises import KINDS
 from curriculum.exercises.base import Score, item_id
-from curriculum.language import message
+from curriculum.language import MESSAGES, message
 from curriculum.settings import ANSWERS_FILENAME
 
 from . import rubrics
@@ -80,7 +86,26 @@ class SnapshotAnswers(NbGraderPreprocessor):
         except Exception as err:  # whatever the file holds, it is unusable, never fatal
             resources[SNAPSHOT] = answers.Answers(
                 trainee=student, problem=answers.Problem("file_corrupt_grading", {"error": type(err).__name__}))
+        unknown = self._unknown_items(resources)
+        if unknown:  # scored nothing; a file this module's widgets did not write is worth a look
+            self.log.warning("%s/%s: the answers file answers items this module does not have: %s",
+                             student, resources["nbgrader"]["assignment"], ", ".join(unknown))
+            audit(resources)["unknown_items"] = unknown
         return nb, resources
+
+    def _unknown_items(self, resources) -> list[str]:
+        found = resources[SNAPSHOT]
+        if found.problem or not found.items:
+            return []
+        info = resources["nbgrader"]
+        try:
+            with Gradebook(info["db_url"]) as gb:
+                names = {cell.name for notebook in gb.find_assignment(info["assignment"]).notebooks
+                         for cell in [*notebook.grade_cells, *notebook.task_cells]}
+        except Exception:  # noqa: BLE001 - a report, never a reason to fail grading
+            return []
+        known = {item_id(name) for name in names} - {None}
+        return sorted(str(item)[:80] for item in set(found.items) - known)
 
 
 class HideWidgetKeys(NbGraderPreprocessor):
@@ -238,6 +263,68 @@ class RedactHiddenTests(_Redact, ClearHiddenTests):
     marker = "BEGIN HIDDEN TESTS"
     enforce_metadata = Bool(False).tag(config=True)
 
+    def preprocess(self, nb, resources):
+        hidden = _hidden_lines(nb)
+        nb, resources = super().preprocess(nb, resources)
+        if hidden:
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    for out in cell.get("outputs", []):
+                        _redact_output(out, hidden)
+        return nb, resources
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_TAGS = re.compile(r"<[^>]+>")
+#: Shown in feedback in place of an output line that quoted a hidden test.
+REDACTED_LINE = "⋯"
+
+
+#: a traceback's gutter before a quoted source line: "----> 3 " or "      3 "
+_GUTTER = re.compile(r"^\s*(?:-*>\s*)?\d+\s")
+
+
+def _hidden_lines(nb) -> tuple[set[str], set[str]]:
+    """Every hidden-test line of ``nb`` (markers included): those long enough to find inside an
+    output line, and short ones (``x = 1``), found only as a whole line."""
+    long, short = {"BEGIN HIDDEN TESTS", "END HIDDEN TESTS"}, set()
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and line.strip():
+                (long if len(line.strip()) >= 8 else short).add(line.strip())
+    return long, short
+
+
+def _redact_text(text: str, hidden: tuple[set[str], set[str]], markup: bool = False) -> str:
+    long, short = hidden
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        plain = _ANSI.sub("", line)
+        if markup:
+            plain = html.unescape(_TAGS.sub("", plain))
+        if any(h in plain for h in long) or plain.strip() in short or _GUTTER.sub("", plain, count=1).strip() in short:
+            lines[i] = REDACTED_LINE
+    return "\n".join(lines)
+
+
+def _redact_output(out, hidden: tuple[set[str], set[str]]) -> None:
+    """Replace each line of an output (stream, data, error and traceback) that quotes a hidden test."""
+    if isinstance(out.get("text"), str):
+        out["text"] = _redact_text(out["text"], hidden)
+    for mime, value in list(out.get("data", {}).items()):
+        if isinstance(value, str) and (mime.startswith("text/") or mime.endswith(("+json", "/javascript"))):
+            out["data"][mime] = _redact_text(value, hidden, markup="html" in mime or "xml" in mime)
+    for name in ("ename", "evalue"):
+        if isinstance(out.get(name), str):
+            out[name] = _redact_text(out[name], hidden)
+    if isinstance(out.get("traceback"), list):
+        out["traceback"] = [_redact_text(str(frame), hidden) for frame in out["traceback"]]
+
 
 class RedactMarkScheme(_Redact, ClearMarkScheme):
     """Remove instructors' mark schemes (rubrics) from generated feedback."""
@@ -247,6 +334,71 @@ class RedactMarkScheme(_Redact, ClearMarkScheme):
 
 
 AUDIT_FILE = "himaya-audit.json"
+AUDIT = "himaya_audit"
+#: What an audit record may hold, as the cohort report names it (grading/report.py).
+AUDIT_LABELS = {
+    "missing_grade_cells": "test cells deleted or stripped",
+    "edited_grade_cells": "test cells edited",
+    "added_code_cells": "code cell(s) added",
+    "forged_outputs": "test cells handed in with outputs claiming a score (cleared)",
+    "unknown_items": "answers to items this module does not have (scored nothing)",
+    "python_files": "Python files handed in beside the notebook (never imported in place of the course's)",
+    "kernel_hooks": "IPython hooks a cell installed, removed before the tests ran",
+    "truncated_outputs": "outputs cut to the size limit",
+}
+
+
+def audit(resources) -> dict:
+    """This notebook's audit record while it is graded (written by :class:`SaveAudit`)."""
+    return resources.setdefault(AUDIT, {})
+
+
+def _score_claim() -> re.Pattern:
+    parts = []
+    for text in MESSAGES["score_line"].values():
+        parts.append(r"\S+".join(re.escape(piece) for piece in re.split(r"\{\w+\}", text)))
+    return re.compile("|".join([*parts, "himaya-feedback"]))
+
+
+_SCORE_CLAIM = _score_claim()
+
+
+def _may_show_a_value(source: str) -> bool:
+    """Whether running ``source`` in IPython could give an ``execute_result`` (a last expression
+    that is not a call of the course's ``status``, which returns nothing)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return True  # IPython syntax (magics): cannot tell
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return False
+    value = tree.body[-1].value
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "status")
+
+
+class AuditOutputs(NbGraderPreprocessor):
+    """Note test cells handed in with outputs that no run of them gives: a score or a value.
+
+    Runs in the sanitize pass before ``ClearOutput`` (which clears every output
+    unread: nothing handed in ever counts).  A test cell's saved output that
+    claims a score, or an ``execute_result`` (nbgrader reads a number there as
+    partial credit) where the cell's code cannot show one, was written by hand.
+    """
+
+    def preprocess(self, nb, resources):
+        forged = []
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+                continue
+            for out in cell.get("outputs", []):
+                text = "\n".join([str(out.get("text", "")), *(str(v) for v in out.get("data", {}).values())])
+                if _SCORE_CLAIM.search(text) or (
+                        out.get("output_type") == "execute_result" and not _may_show_a_value(cell.source)):
+                    forged.append(str(meta.get("grade_id", "?")))
+                    break
+        nb.metadata.setdefault("himaya", {})["forged_outputs"] = sorted(set(forged))
+        return nb, resources
 
 
 class AuditSubmission(NbGraderPreprocessor):
@@ -278,23 +430,87 @@ class AuditSubmission(NbGraderPreprocessor):
             elif cell.cell_type == "code" and cell.source.strip():
                 added += 1
         missing = sorted(graded - seen)
-        nb.metadata.setdefault("himaya", {})["audit"] = {
+        himaya = nb.metadata.setdefault("himaya", {})
+        himaya["audit"] = {
             "missing_grade_cells": missing, "edited_grade_cells": sorted(edited), "added_code_cells": added,
         }
+        forged = himaya.pop("forged_outputs", None)
+        if forged:
+            himaya["audit"]["forged_outputs"] = forged
+            self.log.warning("%s/%s: test cells handed in with outputs claiming a score (cleared, never counted): %s",
+                             info.get("student"), info["assignment"], ", ".join(forged))
         return nb, resources
+
+
+#: Files that Python could import from a submission's folder.
+PYTHON_SUFFIXES = (".py", ".pyc", ".pyw", ".pyd", ".so", ".pth")
 
 
 class SaveAudit(NbGraderPreprocessor):
-    """Write the sanitize pass's audit beside the autograded notebook (see :class:`AuditSubmission`)."""
+    """Write the audit beside the autograded notebook (see :class:`AuditSubmission`).
+
+    Listed twice in the autograde pass: first (before the kernel runs) it takes
+    the sanitize pass's record from the notebook's metadata, adds the Python
+    files handed in beside the notebook, and writes the file; last, it writes
+    the record again with what grading added (unknown items, kernel hooks,
+    truncated outputs), over anything the trainee's kernel wrote there.
+    """
 
     def preprocess(self, nb, resources):
-        audit = nb.metadata.get("himaya", {}).get("audit")
-        if audit is not None:
+        record = resources.get(AUDIT)
+        if record is None:
+            record = dict(nb.metadata.get("himaya", {}).get("audit") or {})
+            python_files = self._python_files(resources)
+            if python_files:
+                record["python_files"] = python_files
+                self.log.warning("%s/%s: Python files handed in beside the notebook: %s",
+                                 resources["nbgrader"]["student"], resources["nbgrader"]["assignment"],
+                                 ", ".join(python_files))
+            resources[AUDIT] = record
+        if record:
             path = Path(resources["metadata"]["path"]) / AUDIT_FILE
-            records = json.loads(path.read_text()) if path.exists() else {}
-            records[resources["nbgrader"]["notebook"]] = audit
+            try:
+                records = json.loads(path.read_text()) if path.is_file() and not path.is_symlink() else {}
+                if not isinstance(records, dict):
+                    records = {}
+            except ValueError:
+                records = {}
+            records[resources["nbgrader"]["notebook"]] = record
+            if path.is_symlink() or path.is_dir():
+                self.log.warning("%s: not a file; replaced", path)
+                _remove(path)
             path.write_text(json.dumps(records, indent=1, sort_keys=True))
         return nb, resources
+
+    def _python_files(self, resources) -> list[str]:
+        folder = Path(resources["metadata"]["path"])
+        source = _source_folder(self, resources)
+        found = []
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder)
+            if path.suffix in PYTHON_SUFFIXES and not (source is not None and (source / name).exists()):
+                found.append(name.as_posix())
+        return found[:20]
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _source_folder(preprocessor, resources) -> Path | None:
+    """The module's source folder, from the nbgrader converter running ``preprocessor``."""
+    owner = preprocessor
+    while owner is not None and getattr(owner, "coursedir", None) is None:
+        owner = getattr(owner, "parent", None)
+    if owner is None:
+        return None
+    coursedir = owner.coursedir
+    return Path(coursedir.format_path(coursedir.source_directory, ".", resources["nbgrader"]["assignment"]))
 
 
 class RestoreCells(OverwriteCells):
@@ -338,24 +554,251 @@ class RestoreCells(OverwriteCells):
         return nb, resources
 
 
+KERNEL_LAUNCHER = Path(__file__).resolve().parent / "kernel_launcher.py"
+#: Environment variables never passed to a trainee's kernel: credentials of the grader's session
+#: (the gradebook's database URL, JupyterHub's API token, PostgreSQL's, cloud keys…).
+SECRET_VARIABLE = re.compile(r"^(HIMAYA_DB_URL|JUPYTERHUB_.*|PG.*|AWS_.*|GOOGLE_.*|AZURE_.*)$|"
+                             r"TOKEN|SECRET|PASSW|CREDENTIAL|API_?KEY|PRIVATE_?KEY", re.I)
+
+
+class TraineeKernelManager(AsyncKernelManager):
+    """Starts a grading kernel through ``grading/kernel_launcher.py``: under a memory cap, and with a
+    parent process of its own (a kernel that kills its parent kills the launcher, not the grader)."""
+
+    memory_limit = Int(0, help="Address space of the kernel in bytes (RLIMIT_AS); 0: no limit.").tag(config=True)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        command = super().format_kernel_cmd(extra_arguments)
+        return [sys.executable, "-I", "-S", str(KERNEL_LAUNCHER), str(max(0, self.memory_limit)), "--", *command]
+
+
+def _output_size(out) -> int:
+    size = len(out.get("text", "") or "") + len(str(out.get("evalue", "")))
+    size += sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in out.get("data", {}).values())
+    return size + sum(len(str(frame)) for frame in out.get("traceback", []) or [])
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… [{len(text) - limit} characters cut by the grader]\n"
+
+
+def _cut_output(out, limit: int, image_limit: int) -> bool:
+    """Cut one output's text to ``limit`` characters (images over ``image_limit`` are removed).
+
+    What nbgrader grades by is kept: an error stays an error, a stderr stream
+    stays non-empty, a number shown as a test cell's result stays that number.
+    """
+    changed = False
+    if isinstance(out.get("text"), str) and len(out["text"]) > limit:
+        out["text"], changed = _shorten(out["text"], limit), True
+    data = out.get("data", {})
+    for mime, value in list(data.items()):
+        size = len(value) if isinstance(value, str) else len(json.dumps(value))
+        textual = mime.startswith("text/") or not isinstance(value, str)
+        if size <= (limit if textual else image_limit):
+            continue
+        changed = True
+        if mime == "text/plain" and out.get("output_type") == "execute_result":
+            try:  # nbgrader reads a number here as partial credit: keep the number
+                data[mime] = repr(float(value))
+                continue
+            except (TypeError, ValueError, OverflowError):
+                pass
+        if isinstance(value, str) and mime.startswith("text/"):
+            data[mime] = _shorten(value, limit)
+        else:
+            del data[mime]
+    if changed and not data and out.get("output_type") in ("display_data", "execute_result"):
+        out["data"] = {"text/plain": "[output removed by the grader: too large]"}
+    for name in ("ename", "evalue"):
+        if isinstance(out.get(name), str) and len(out[name]) > limit:
+            out[name], changed = _shorten(out[name], limit), True
+    frames = out.get("traceback")
+    if isinstance(frames, list) and sum(len(str(f)) for f in frames) > limit:
+        kept, total = [], 0
+        for frame in frames:
+            if total + len(str(frame)) > limit:
+                break
+            kept.append(frame)
+            total += len(str(frame))
+        out["traceback"] = [*kept, _shorten(str(frames[-1]), max(200, limit - total)),
+                            "[traceback cut by the grader]"]
+        changed = True
+    return changed
+
+
+def _cell_label(cell, index: int) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+
+
 class ExecuteAsTrainee(Execute):
-    """nbgrader's ``Execute``, with the kernel told whose submission it runs.
+    """nbgrader's ``Execute``, with the kernel told whose submission it runs, and kept in bounds.
 
     A lab's data is seeded by the trainee's id (``curriculum.settings``): the
     kernel gets ``HIMAYA_TRAINEE`` set to the nbgrader student id, so the hidden
     tests recompute each trainee's own numbers, as they were in JupyterLab.
+
+    And against a trainee's code:
+
+    * the kernel starts through :class:`TraineeKernelManager`: memory capped
+      (``memory_limit``), and a launcher, not the grader, as its parent;
+    * ``PYTHONSAFEPATH=1`` and :func:`grading.kernel_hooks.start`: files handed in
+      beside the notebook never shadow an installed module (``curriculum``);
+    * before each test cell, :func:`grading.kernel_hooks.reset` removes IPython
+      hooks (input/AST transformers, patched run methods, a trace function) a
+      cell installed to rewrite or skip the test; what was removed is audited;
+    * outputs kept while the notebook runs are bounded (``max_collected_bytes``):
+      a flood cannot exhaust the grader's memory.
     """
 
+    memory_limit = Int(
+        2 * 1024 ** 3, help="Address space of each grading kernel in bytes (RLIMIT_AS); 0: no limit.",
+    ).tag(config=True)
+    max_collected_bytes = Int(
+        20_000_000, help="Output kept while one notebook runs; beyond it outputs are dropped "
+                         "(errors and stderr are kept, cut short, so a failing test still fails).",
+    ).tag(config=True)
+    reset_kernel_hooks = Bool(True, help="Remove IPython hooks before each test cell.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", TraineeKernelManager)
+        super().__init__(*args, **kwargs)
+        self._himaya = {"started": False, "collected": 0, "cut": set(), "hooks": set()}
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if isinstance(km, TraineeKernelManager):
+            km.memory_limit = self.memory_limit
+        return km
+
     async def async_start_new_kernel(self, **kwargs):
+        env = dict(kwargs.pop("env", None) or os.environ)
         student = (self.resources or {}).get("nbgrader", {}).get("student")
         if student:
-            env = dict(kwargs.pop("env", None) or os.environ)
             env.update(HIMAYA_TRAINEE=student)
-            env.pop("HIMAYA_ANSWERS_DIR", None)  # answers sit next to the notebook being graded
-            kwargs["env"] = env
+        found = (self.resources or {}).get(SNAPSHOT)
+        if found is not None and not found.problem:  # a lab's checks speak the language the trainee chose
+            env["HIMAYA_LANG"] = found.language
+        env.pop("HIMAYA_ANSWERS_DIR", None)  # answers sit next to the notebook being graded
+        for name in [n for n in env if SECRET_VARIABLE.search(n)]:  # the gradebook's URL, the hub's token…
+            del env[name]
+        env["PYTHONSAFEPATH"] = "1"  # the working directory is not put first on sys.path
+        kwargs["env"] = env
+        self._himaya = {"started": False, "collected": 0, "cut": set(), "hooks": set()}
         await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)  # nbclient binds the sync name to its own coroutine
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type == "code" and cell.source.strip():
+            if not self._himaya["started"]:
+                self._himaya["started"] = True
+                await self._in_kernel("start")
+            if self.reset_kernel_hooks and utils.is_grade(cell) and not utils.is_solution(cell):
+                changed = await self._in_kernel("reset")
+                if changed:
+                    self._himaya["hooks"].update(changed)
+                    self.log.warning("%s: IPython hooks removed before test cell %s: %s",
+                                     (self.resources or {}).get("nbgrader", {}).get("student"),
+                                     _cell_label(cell, cell_index), ", ".join(changed))
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    execute_cell = run_sync(async_execute_cell)
+
+    async def _in_kernel(self, function: str) -> list | None:
+        """Call ``grading.kernel_hooks.<function>()`` in the kernel through ``user_expressions``.
+
+        ``user_expressions`` are evaluated with ``eval``: no input transformer
+        or AST hook of the trainee's sees them. ``None`` if the kernel does not answer.
+        """
+        import queue
+
+        expression = f"__import__('grading.kernel_hooks', fromlist=['{function}']).{function}()"
+        msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                 user_expressions={"himaya": expression})
+        deadline = time.monotonic() + min(self.timeout or 60, 60)
+        while time.monotonic() < deadline:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+            except queue.Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    return None
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            result = msg.get("content", {}).get("user_expressions", {}).get("himaya", {})
+            if result.get("status") != "ok":
+                return [f"kernel hooks could not be checked ({result.get('ename', 'no result')})"]
+            try:
+                return [str(name) for name in ast.literal_eval(result["data"]["text/plain"])]
+            except (KeyError, ValueError, SyntaxError, TypeError):
+                return ["kernel hooks could not be checked (unreadable answer)"]
+        return None
+
+    def output(self, outs, msg, display_id, cell_index):
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is None:
+            return out
+        state = self._himaya
+        state["collected"] += _output_size(out)
+        if state["collected"] > self.max_collected_bytes:
+            state["cut"].add(_cell_label(self.nb.cells[cell_index], cell_index))
+            kind = out.get("output_type")
+            if kind == "stream" and out.get("name") != "stderr" and not display_id and outs and outs[-1] is out:
+                outs.pop()
+            else:  # kept (an error, stderr, a display others may update), cut short
+                _cut_output(out, 1000, 0)
+        return out
+
+    def preprocess(self, nb, resources, *args, **kwargs):
+        try:
+            return super().preprocess(nb, resources, *args, **kwargs)
+        finally:
+            record = audit(resources)
+            if self._himaya["hooks"]:
+                record["kernel_hooks"] = sorted(set(record.get("kernel_hooks", [])) | self._himaya["hooks"])
+            if self._himaya["cut"]:
+                record["truncated_outputs"] = sorted(set(record.get("truncated_outputs", [])) | self._himaya["cut"])
+                self.log.warning("outputs over %d bytes while the notebook ran: later outputs dropped (%s)",
+                                 self.max_collected_bytes, ", ".join(sorted(self._himaya["cut"])))
+
+
+class LimitOutputBytes(LimitOutput):
+    """nbgrader's ``LimitOutput`` (lines), plus a limit in bytes per output and per notebook.
+
+    Every output's text is cut to ``max_output_bytes`` (images to
+    ``max_image_bytes``); once a notebook's outputs reach
+    ``max_notebook_bytes``, each later output keeps only a short head.  What
+    nbgrader grades by is kept (see :func:`_cut_output`).  Cut cells are audited.
+    """
+
+    max_output_bytes = Int(100_000, help="Characters of text kept per output.").tag(config=True)
+    max_image_bytes = Int(2_000_000, help="Largest image (base64) kept per output.").tag(config=True)
+    max_notebook_bytes = Int(5_000_000, help="Output kept per notebook, in full; later outputs are cut short.",
+                             ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        total, cut = 0, []
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            changed = False
+            for out in cell.get("outputs", []):
+                over = total > self.max_notebook_bytes
+                limit, image_limit = (1000, 0) if over else (self.max_output_bytes, self.max_image_bytes)
+                changed |= _cut_output(out, limit, image_limit)
+                total += _output_size(out)
+            if changed:
+                cut.append(_cell_label(cell, index))
+        if cut:
+            record = audit(resources)
+            record["truncated_outputs"] = sorted(set(record.get("truncated_outputs", [])) | set(cut))
+            self.log.warning("%s: outputs cut to the size limit in %s",
+                             resources.get("nbgrader", {}).get("student"), ", ".join(cut))
+        return nb, resources
 
 
 class CheckCellMetadata(checkcellmetadata.CheckCellMetadata):

@@ -24,6 +24,7 @@ import numpy as np  # noqa: E402
 from curriculum.figures import PALETTE, use_course_style  # noqa: E402
 
 from .cohort import Cohort  # noqa: E402
+from .preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -138,12 +139,12 @@ def to_look_at(cohort: Cohort) -> list[dict]:
     rows = []
     for (module, trainee), audit in sorted(cohort.audits.items()):
         what = []
-        if audit["missing_grade_cells"]:
-            what.append(f"test cells deleted or stripped: {', '.join(audit['missing_grade_cells'])}")
-        if audit["edited_grade_cells"]:
-            what.append(f"test cells edited: {', '.join(audit['edited_grade_cells'])}")
-        if audit["added_code_cells"]:
-            what.append(f"{audit['added_code_cells']} code cell(s) added")
+        for key, label in AUDIT_LABELS.items():
+            value = audit.get(key)
+            if value and key == "added_code_cells":
+                what.append(f"{value} {label}")
+            elif value:
+                what.append(f"{label}: {', '.join(map(str, value))}")
         rows.append({"module": module, "trainees": trainee, "kind": "tampering (restored; scored on answers only)",
                      "detail": "; ".join(what)})
     for module, group in cohort.identical:

@@ -10,7 +10,7 @@ the keys of the items that read these figures.
 """
 from __future__ import annotations
 
-from ..figures import PALETTE, bar_comparison, use_course_style
+from ..figures import PALETTE, bar_comparison, footnote, use_course_style
 from ..language import pick
 from ..settings import settings
 from ..synthetic import rng
@@ -185,9 +185,7 @@ def chat_figure(chat: dict, lang: str | None = None):
     ax.set_axisbelow(True)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    fig.supxlabel(pick({"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"}, lang),
-                  fontsize=8, color="#444444", x=0.99 if lang == "ar" else 0.01,
-                  ha="right" if lang == "ar" else "left")
+    footnote(fig, lang=lang)
     if lang == "ar":
         ax.invert_xaxis()  # time runs right to left, like the text
         ax.yaxis.tick_right()

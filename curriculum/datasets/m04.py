@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..figures import PALETTE, WEEKDAYS, bar_comparison, use_course_style
+from ..figures import PALETTE, WEEKDAYS, bar_comparison, footnote, use_course_style
 from ..language import direction, pick
 from ..settings import settings
 from ..synthetic import rng
@@ -459,11 +459,6 @@ def _claims(facts: dict, gen) -> tuple[dict, dict]:
 
 # ---------------------------------------------------------------- figures and tables
 
-def _footer(fig, lang):
-    fig.supxlabel(pick(_SOURCE, lang), fontsize=8, color="#444444",
-                  x=0.99 if lang == "ar" else 0.01, ha="right" if lang == "ar" else "left")
-
-
 def monthly_figure(facts: dict, lang: str | None = None):
     """Two lines, month by month: all reports and sextortion reports."""
     import matplotlib.pyplot as plt
@@ -488,7 +483,7 @@ def monthly_figure(facts: dict, lang: str | None = None):
                  fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(handles, labels, frameon=False, loc="outside upper center", ncols=2, markerfirst=lang != "ar")
-    _footer(fig, lang)
+    footnote(fig, _SOURCE, lang)
     if lang == "ar":
         ax.invert_xaxis()  # time runs right to left, like the text
         ax.yaxis.tick_right()
@@ -524,7 +519,7 @@ def heat_figure(facts: dict, lang: str | None = None):
                       lang), fontsize=10.5)
     bar = fig.colorbar(image, ax=ax, location="left" if lang == "ar" else "right", shrink=0.9, pad=0.02)
     bar.set_label(pick({"ar": "عدد البلاغات", "en": "Number of reports"}, lang))
-    _footer(fig, lang)
+    footnote(fig, _SOURCE, lang)
     if lang == "ar":
         ax.invert_xaxis()  # hours run right to left, like the text
         ax.yaxis.tick_right()

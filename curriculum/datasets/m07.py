@@ -19,7 +19,7 @@ account; nothing sexual or explicit.
 """
 from __future__ import annotations
 
-from curriculum.figures import PALETTE, use_course_style
+from curriculum.figures import PALETTE, footnote, use_course_style
 from curriculum.language import pick
 from curriculum.settings import settings
 from curriculum.synthetic import rng
@@ -378,6 +378,5 @@ def agencies_figure(lang: str | None = None):
     ax.text(0, 0, pick(CENTRE, lang), ha="center", va="center", fontsize=12, fontweight="bold", gid="centre",
             linespacing=1.4)
     ax.set_title(pick(FIGURE_TITLE, lang), fontsize=12)
-    fig.supxlabel(pick(FIGURE_NOTE, lang), fontsize=9, color="#444444",
-                  x=0.99 if lang == "ar" else 0.01, ha="right" if lang == "ar" else "left")
+    footnote(fig, FIGURE_NOTE, lang, fontsize=9)
     return fig

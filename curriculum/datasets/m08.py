@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from ..figures import PALETTE, use_course_style
+from ..figures import PALETTE, footnote, use_course_style
 from ..language import pick
 from ..settings import settings
 from ..synthetic import rng
@@ -242,11 +242,6 @@ def pictures(trainee: str | None = None) -> dict:
 _SYNTHETIC = {"ar": "صور مُصطنعة لأغراض التدريب: أشكال هندسية فقط", "en": "Synthetic training pictures: geometric shapes only"}
 
 
-def _footer(fig, lang):
-    fig.supxlabel(pick(_SYNTHETIC, lang), fontsize=8, color="#444444",
-                  x=0.99 if lang == "ar" else 0.01, ha="right" if lang == "ar" else "left")
-
-
 def files_figure(pics: dict, lang: str | None = None):
     """The original and files A–G as thumbnails, each labelled with its letter, size and format."""
     import matplotlib.pyplot as plt
@@ -272,7 +267,7 @@ def files_figure(pics: dict, lang: str | None = None):
     fig.suptitle(pick({"ar": "صورتك الأصلية والملفات من A إلى G (حجم كل صورة بالبكسل وصيغتها تحتها)",
                        "en": "Your original picture and files A to G (pixel size and format under each)"}, lang),
                  fontsize=11)
-    _footer(fig, lang)
+    footnote(fig, _SYNTHETIC, lang)
     return fig
 
 
@@ -364,7 +359,7 @@ def bits_figure(pics: dict, lang: str | None = None):
             spine.set_visible(False)
     fig.suptitle(pick({"ar": "التجزئة الإدراكية 8 × 8 = 64 بتًا: أزرق = 1، رمادي فاتح = 0",
                        "en": "The perceptual hash as 8 × 8 = 64 bits: blue = 1, light grey = 0"}, lang), fontsize=11)
-    _footer(fig, lang)
+    footnote(fig, _SYNTHETIC, lang)
     return fig
 
 
@@ -477,9 +472,7 @@ def confusion_figure(tri: dict, lang: str | None = None):
     fig.suptitle(pick({"ar": f"تجربة أداة فرز على {tri['files']:,} ملف عند العتبة 0.5\n(بيانات مُصطنعة خاصة بك)",
                        "en": f"Pilot of a triage tool on {tri['files']:,} files at threshold 0.5\n"
                              "(synthetic data, yours only)"}, lang), fontsize=11)
-    fig.supxlabel(pick({"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"}, lang),
-                  fontsize=8, color="#444444", x=0.99 if lang == "ar" else 0.01,
-                  ha="right" if lang == "ar" else "left")
+    footnote(fig, lang=lang)
     return fig
 
 

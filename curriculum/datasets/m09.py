@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import math
 
-from ..figures import PALETTE, use_course_style
+from ..figures import PALETTE, footnote, use_course_style
 from ..language import pick
 from ..settings import settings
 from ..synthetic import rng
@@ -364,8 +364,6 @@ def survey_figure(survey: dict, lang: str | None = None):
     fig.suptitle(pick({"ar": "مسح الحملة الخاص بك: «هل تعرف أين تبلّغ عن شيء على الإنترنت يقلقك؟»",
                        "en": "Your campaign survey: \"Do you know where to report something online that worries you?\""},
                       lang), fontsize=12)
-    fig.supxlabel(pick({"ar": "بيانات مُصطنعة لأغراض التدريب · الخطوط: فترات الثقة 95%",
-                        "en": "Synthetic training data · lines: 95% confidence intervals"}, lang),
-                  fontsize=8, color="#444444", x=0.99 if lang == "ar" else 0.01,
-                  ha="right" if lang == "ar" else "left")
+    footnote(fig, {"ar": "بيانات مُصطنعة لأغراض التدريب · الخطوط: فترات الثقة 95%",
+                   "en": "Synthetic training data · lines: 95% confidence intervals"}, lang)
     return fig

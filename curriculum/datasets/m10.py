@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timedelta
 
-from ..figures import PALETTE, use_course_style
+from ..figures import PALETTE, footnote, use_course_style
 from ..language import pick
 from ..settings import settings
 from ..synthetic import rng
@@ -318,11 +318,10 @@ def clocks_figure(case: dict, lang: str | None = None):
     fig.suptitle(pick({"ar": "ملف قضيتك مصدرًا مصدرًا: لكل صف ساعته ومقياسه (بيانات مُصطنعة خاصة بك)",
                        "en": "Your case file, source by source: each row has its own clock and scale "
                              "(synthetic data, yours only)"}, lang), fontsize=11)
-    fig.supxlabel(pick({"ar": "لا تقارن مواضع النقاط بين صفّين: حوّل كل وقت إلى التوقيت العالمي (UTC) قبل أن ترتّب. "
-                              "بيانات مُصطنعة لأغراض التدريب",
-                        "en": "Do not compare positions between rows: convert every time to UTC before you order. "
-                              "Synthetic training data"}, lang),
-                  fontsize=8, color="#444444", x=0.99 if lang == "ar" else 0.01, ha=align)
+    footnote(fig, {"ar": "لا تقارن مواضع النقاط بين صفّين: حوّل كل وقت إلى التوقيت العالمي (UTC) قبل أن ترتّب. "
+                         "بيانات مُصطنعة لأغراض التدريب",
+                   "en": "Do not compare positions between rows: convert every time to UTC before you order. "
+                         "Synthetic training data"}, lang)
     return fig
 
 

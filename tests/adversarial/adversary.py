@@ -3,16 +3,22 @@
 A *template* course is built once per session: the fixture module
 ``m99-fixture`` is released, an honest control trainee (every answer right,
 ``double`` written) and an honest blank trainee (nothing done) fetch it,
-submit, are collected and graded on both paths.  Their scores are the
-baselines.
+submit, are collected and graded on both paths (``Course.autograde`` with
+``execute=False`` and with the kernel).  Their scores are the baselines.
 
 A *batch* is a copy of the template in which several attacking trainees fetch
 the release into a workspace, change it (notebook, answers file, folder)
 with their case's ``mutate`` function, submit; the instructor collects once
 and autogrades every attacker and then the references (graded last, so
-that anything an attack left behind reaches them) on the kernel-free path
-and then on the executing path, and generates feedback after each.  Every
-trainee's outcome on each path is an :class:`Outcome`.
+that anything an attack left behind reaches them) on each path in
+``PATHS`` and generates feedback after each.  Every trainee's outcome on each
+path is an :class:`Outcome`.  The fixture grades code (``double``), and a
+module that grades code is executed even when ``execute=False`` is asked
+(a code test that never ran would pass): the kernel-free path is then the
+executing path again, so the cases are graded on the executing path only, and
+the baselines prove the override (``test_kernel_free_grading_gives_no_points_
+for_code_it_never_ran``).  A fixture module without code would grade its cases
+on both paths.
 
 Attacks that write into the course's shared folders run in a batch of their
 own so they cannot spoil other cases.  Test modules ``register`` their
@@ -60,7 +66,10 @@ FIXTURE_NOTEBOOKS = TESTS / "fixtures" / "course" / "notebooks"
 MODULE = "m99-fixture"
 NOTEBOOK = f"{MODULE}.ipynb"
 TIMEOUT = 5  # the grader's per-cell timeout in this corpus (the course uses 60 s)
-PATHS = ("kernel-free", "executing")
+#: Both grading paths (``Course.autograde(..., execute=False)`` and with a kernel): the baselines.
+BASELINE_PATHS = ("kernel-free", "executing")
+#: The paths each case is graded on: the fixture grades code, so ``execute=False`` executes too.
+PATHS = ("executing",)
 
 CONTROL = "t-control"
 BLANK = "t-blank"
@@ -337,14 +346,14 @@ def build_template(root: Path) -> Template:
         course.submit(MODULE, trainee, root / "trainees" / trainee)
     course.collect(MODULE)
     scores, feedback = {}, {}
-    for path in PATHS:
+    for path in BASELINE_PATHS:
         graded = grade(course, [BLANK, CONTROL], path)
         for t, o in graded.items():
             assert o.escaped is None and o.result is not None and o.result.ok, (path, t, o.result, o.log[-3000:])
         scores[path] = {t: o.scores for t, o in graded.items()}
         feedback[path] = {t: o.feedback_html for t, o in graded.items()}
     # the baselines the corpus rests on, worked out by hand
-    for path in PATHS:
+    for path in BASELINE_PATHS:
         items = scores[path][CONTROL]["items"]
         assert {g: items[g] for g in WIDGET_GRADE_IDS} == {g: POINTS[g] for g in WIDGET_GRADE_IDS}, items
         assert scores[path][CONTROL]["max_score"] == MAX_SCORE

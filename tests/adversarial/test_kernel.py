@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from adversary import (
-    BLANK, CONTROL, PATHS, PERFECT, TIMEOUT, Case, added_cells, assert_contained, grade_in_subprocess,
+    BLANK, CONTROL, MODULE, PATHS, PERFECT, TIMEOUT, Case, added_cells, assert_contained, grade_in_subprocess,
     grader_message, register, register_job, run_batch, trainee_id,
 )
 
@@ -146,6 +146,22 @@ def kill_the_grader(sub):
     sub.add_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos._exit(0)", before="lab-double-test")
 
 
+def hunt_the_grader(sub):
+    """Find the grading process above the kernel's launcher in /proc and kill it."""
+    sub.add_cell('''
+        import os, signal
+        def parent_of(pid):
+            with open(f"/proc/{pid}/stat") as stat:
+                return int(stat.read().rsplit(")", 1)[1].split()[1])
+        pid = os.getppid()
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if b"kernel_launcher" in cmdline.read():
+                pid = parent_of(pid)
+        os.kill(pid, signal.SIGKILL)
+        os._exit(0)
+    ''', before="lab-double-test")
+
+
 CASES = {
     "redefine_status": Case(redefine_status),
     "redefine_print_open_json": Case(redefine_print_open_json),
@@ -197,7 +213,10 @@ def test_answers_written_by_the_notebook_while_it_is_graded(batch, path):
 @pytest.mark.parametrize("path", PATHS)
 def test_an_ipython_hook_that_stops_a_test_cell_from_running(batch, path):
     outcome = assert_contained(batch, "hook_ipython", path)
-    assert added_cells(outcome) == 1
+    assert outcome.result.ok and added_cells(outcome) == 1
+    # removed before the test cell ran (the code exercise is tested: a blank ``double`` fails), and audited
+    assert outcome.items["lab-double-test"] == 0.0
+    assert "input_transformers_post" in (outcome.audit or {}).get(MODULE, {}).get("kernel_hooks", [])
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -208,16 +227,17 @@ def test_an_infinite_loop(batch, path):
         assert timeouts(outcome) == 1
 
 
+#: The fixture module grades code (``double``): ``Course.autograde(..., execute=False)`` runs its
+#: notebooks anyway (a code test that never ran would pass), so every path sees the kernel attacks.
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_an_infinite_loop_that_ignores_the_interrupt(batch, path):
     outcome = assert_contained(batch, "loop_ignoring_interrupts", path)
-    if path == "executing":
-        # the kernel no longer answers: nbgrader gives up on the submission after one timeout (and the
-        # 4 s IOPub wait) instead of letting every later cell wait the full timeout again
-        assert timeouts(outcome) == 1
-        assert not outcome.result.ok and "CellTimeoutError" in outcome.result.detail
-    else:
-        assert added_cells(outcome) == 1
+    # the kernel no longer answers: nbgrader gives up on the submission after one timeout (and the
+    # 4 s IOPub wait) instead of letting every later cell wait the full timeout again
+    assert timeouts(outcome) == 1
+    assert not outcome.result.ok and "CellTimeoutError" in outcome.result.detail
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -236,19 +256,13 @@ def test_ipython_exit(batch, path):
 @pytest.mark.parametrize("path", PATHS)
 def test_os_exit(batch, path):
     outcome = assert_contained(batch, "os_exit", path)
-    if path == "executing":
-        assert not outcome.result.ok and "DeadKernelError" in outcome.result.detail
-    else:
-        assert outcome.result.ok and added_cells(outcome) == 1
+    assert not outcome.result.ok and "DeadKernelError" in outcome.result.detail
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_killing_the_kernel(batch, path):
     outcome = assert_contained(batch, "kill_the_kernel", path)
-    if path == "executing":
-        assert not outcome.result.ok and "DeadKernelError" in outcome.result.detail
-    else:
-        assert outcome.result.ok and added_cells(outcome) == 1
+    assert not outcome.result.ok and "DeadKernelError" in outcome.result.detail
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -264,6 +278,7 @@ def test_a_memory_flood(batch, path):
 def test_an_output_flood(batch, path):
     outcome = assert_contained(batch, "flood_output", path)
     assert outcome.result.ok and added_cells(outcome) == 1
+    assert (outcome.audit or {}).get(MODULE, {}).get("truncated_outputs"), "the cut outputs are not audited"
     control = batch.references[path][CONTROL]
     notebook = len(nbformat.writes(outcome.notebook))
     assert notebook < len(nbformat.writes(control.notebook)) + 1_000_000, f"autograded notebook of {notebook} bytes"
@@ -287,9 +302,18 @@ def _kill_the_grader(template, root):
 
 
 GRADER_KILLER = register_job("kernel-kills-grader", _kill_the_grader, weight=12)
-#: the course's parallel grading (``autograde(..., jobs=2)``): the kernel's parent is a pool worker
-POOL_KILLER = register("kernel-kills-a-grading-process", {"kill_a_grading_process": Case(kill_the_grader)},
+#: the course's parallel grading (``autograde(..., jobs=2)``): the kernel hunts the pool worker grading it
+POOL_KILLER = register("kernel-kills-a-grading-process", {"kill_a_grading_process": Case(hunt_the_grader)},
                        paths=("executing",), jobs=2, weight=8)
+
+
+def _hunt_the_grader(template, root):
+    batch = run_batch(template, root, {"hunt_the_grader": Case(hunt_the_grader)}, paths=())
+    code, result, stderr = grade_in_subprocess(batch.course.layout.root, [trainee_id("hunt_the_grader"), CONTROL])
+    return batch, code, result, stderr
+
+
+GRADER_HUNTER = register_job("kernel-hunts-the-grader", _hunt_the_grader, weight=12)
 
 
 def test_a_kernel_that_kills_the_grader(scheduler):
@@ -303,8 +327,14 @@ def test_a_kernel_that_kills_the_grader(scheduler):
     assert control["ok"] and control["scores"] == batch.template.baseline.scores["executing"][CONTROL]
 
 
+def test_a_kernel_that_finds_the_grader_and_kills_it(scheduler):
+    """Serial grading: the kernel looks up the grading process in /proc (same user) and kills it."""
+    batch, code, result, stderr = scheduler.result(GRADER_HUNTER)
+    assert code == 0, f"the grading process died (exit status {code}); the rest of the cohort was never graded"
+
+
 def test_a_kernel_that_kills_a_parallel_grading_process(scheduler):
-    """With ``jobs=2`` the kernel kills the pool worker grading it: only that trainee may fail."""
+    """With ``jobs=2`` the kernel kills the pool worker grading it: only that trainee fails, saying why."""
     batch = scheduler.result(POOL_KILLER)
     outcome = assert_contained(batch, "kill_a_grading_process", "executing")
-    assert not outcome.result.ok and outcome.result.detail
+    assert not outcome.result.ok and "the grading process died while grading" in outcome.result.detail

@@ -5,6 +5,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from curriculum import figures, synthetic  # noqa: E402
@@ -117,3 +118,16 @@ def test_course_style_sets_fonts_and_palette():
 def test_label_picks_the_language():
     assert figures.label({"ar": "ساعات", "en": "hours"}) == "ساعات"
     assert figures.label({"ar": "ساعات", "en": "hours"}, "en") == "hours"
+
+
+@pytest.mark.parametrize("lang, side, x", [("ar", "right", 0.99), ("en", "left", 0.01)])
+def test_footnote_sits_on_the_reading_side_in_the_language(lang, side, x):
+    import matplotlib.pyplot as plt
+
+    from curriculum.figures import SYNTHETIC, footnote
+
+    fig = plt.figure()
+    note = footnote(fig, lang=lang)
+    assert note.get_text() == SYNTHETIC[lang]
+    assert note.get_horizontalalignment() == side and note.get_position()[0] == x
+    plt.close(fig)

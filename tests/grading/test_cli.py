@@ -65,3 +65,71 @@ def test_unknown_option_is_refused(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["release", "--frobnicate"])
     assert exit_.value.code == 2 and "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+def test_a_syntax_error_in_the_course_nbgrader_config(course_root, capsys):
+    (course_root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = (\n")
+    code, _, err = run(capsys, "release", "m00-orientation")
+    assert code == 2 and "Traceback" not in err
+    assert f"{course_root / 'nbgrader_config.py'}, line 2: SyntaxError" in err and "fix it, or remove it" in err
+
+
+def test_an_extra_nbgrader_config_that_fails_to_load(course_root, capsys, tmp_path, monkeypatch):
+    """A Jupyter configuration folder's nbgrader_config.py (as a hub installs) that raises."""
+    folder = tmp_path / "jupyter-config"
+    folder.mkdir()
+    (folder / "nbgrader_config.py").write_text(
+        "import os\nc = get_config()\nc.CourseDirectory.root = os.environ['HIMAYA_NO_SUCH_VARIABLE']\n")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(folder))
+    code, _, err = run(capsys, "autograde", "m00-orientation")
+    assert code == 2 and "Traceback" not in err
+    assert f"{folder / 'nbgrader_config.py'}, line 3: KeyError: 'HIMAYA_NO_SUCH_VARIABLE'" in err
+
+
+def test_an_extra_nbgrader_config_that_is_not_json(course_root, capsys):
+    (course_root / "nbgrader_config.json").write_text('{"CourseDirectory": {"course_id": "himaya",}}')
+    code, _, err = run(capsys, "export", "--to", str(course_root / "grades.csv"))
+    assert code == 2 and "Traceback" not in err
+    assert f"{course_root / 'nbgrader_config.json'}, line 1: JSONDecodeError" in err
+
+
+def test_the_repositorys_own_nbgrader_config_loads():
+    from grading.config import check_nbgrader_config
+
+    check_nbgrader_config(REPO)
+
+
+def test_collecting_a_module_never_released(course_root, capsys, tmp_path):
+    code, _, err = run(capsys, "collect", "m00-orientation")
+    assert code == 2 and "m00-orientation was never released: run `python -m grading release m00-orientation`" in err
+    (tmp_path / "zips").mkdir()
+    (tmp_path / "zips" / "t1.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    code, _, err = run(capsys, "collect", "m00-orientation", "--zips", str(tmp_path / "zips"))
+    assert code == 2 and "m00-orientation was never released" in err and "Traceback" not in err
+
+
+def test_unknown_module_for_every_command(course_root, capsys):
+    for argv in (("collect", "m77-nothing"), ("autograde", "m77-nothing"), ("feedback", "m77-nothing")):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "unknown module 'm77-nothing'; the modules are: m00-orientation" in err, argv
+
+
+def test_a_roster_that_is_not_utf8_or_missing(course_root, capsys, tmp_path):
+    assert run(capsys, "release", "m00-orientation")[0] == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("trainee_id,name,ministry,country,language\nt1,\xe9,x,y,ar\n".encode("latin-1"))
+    code, _, err = run(capsys, "report", "--roster", str(roster), "--to", str(tmp_path / "r.html"))
+    assert code == 2 and f"{roster}: not UTF-8 text" in err
+    code, _, err = run(capsys, "report", "--roster", str(tmp_path / "nope.csv"), "--to", str(tmp_path / "r.html"))
+    assert code == 2 and "no such roster file" in err
+
+
+def test_a_roster_with_bad_lines_names_each(course_root, capsys, tmp_path):
+    assert run(capsys, "release", "m00-orientation")[0] == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text("trainee_id,name,ministry,country,language\nt1,A,MoI,JO,fr\nt1,B,MoI,JO,ar\n,C,MoI,JO,ar\n"
+                      "t1,D,MoI,JO,en\n", encoding="utf-8")
+    code, _, err = run(capsys, "report", "--roster", str(roster), "--to", str(tmp_path / "r.html"))
+    assert code == 2 and "Traceback" not in err
+    assert "line 2: language must be 'ar' or 'en', not 'fr'" in err
+    assert "line 4: trainee_id is empty" in err and "line 5: trainee 't1' is listed twice" in err

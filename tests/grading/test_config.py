@@ -17,8 +17,8 @@ from traitlets.config import Config, PyFileConfigLoader
 from grading.config import COURSE_ID, IGNORED_STDERR, REPO, Layout, configure
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from grading.preprocessors import (
-    CheckCellMetadata, ExecuteAsTrainee,
-    AuditSubmission, SaveAudit,
+    CheckCellMetadata, ExecuteAsTrainee, LimitOutputBytes,
+    AuditOutputs, AuditSubmission, SaveAudit,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
 )
 
@@ -113,14 +113,17 @@ def test_snapshot_before_execute_and_score_between_execute_and_save(layout):
 def test_restore_cells_replaces_overwrite_cells(layout):
     sanitize = configure(layout=layout).Autograde.sanitize_preprocessors
     assert OverwriteCells not in sanitize
-    assert sanitize == [ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission, RestoreCells,
-                        CheckCellMetadata]
-    # the audit sees the submission before its cells are restored
+    assert sanitize == [AuditOutputs, ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission,
+                        RestoreCells, CheckCellMetadata]
+    # the audit sees the submission before its cells are restored, and its outputs before they are cleared
 
 
 def test_the_audit_reaches_the_autograded_folder_before_metadata_is_cleared(layout):
     steps = configure(layout=layout).Autograde.autograde_preprocessors
     assert steps.index(SaveAudit) < steps.index(ClearMetadataPreprocessor)
+    # …and is written again after the kernel ran (over anything it wrote there), with what grading found
+    last = len(steps) - 1 - steps[::-1].index(SaveAudit)
+    assert steps.index(LimitOutputBytes) < last < steps.index(SaveAutoGrades)
 
 
 def test_feedback_redacts_hidden_tests_and_mark_schemes(layout):

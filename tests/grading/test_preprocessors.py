@@ -712,3 +712,15 @@ def test_metadata_check_still_finds_duplicates_and_bad_cells_after_caching():
         check.preprocess(new_notebook(cells=[_graded_cell("a"), bad]), {})
     with pytest.raises(ValidationError):  # a schema violation nbgrader's own check catches
         check.preprocess(new_notebook(cells=[_graded_cell("d", points="many")]), {})
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_graded_kernel_speaks_the_language_the_trainee_chose(tmp_path, monkeypatch, language):
+    """A lab's checks fail with a message in the trainee's language (from the answers file's snapshot)."""
+    monkeypatch.setenv("HIMAYA_LANG", "ar" if language == "en" else "en")
+    nb = new_notebook(cells=[new_code_cell("from curriculum.settings import settings\nprint(settings.language)")])
+    resources = {"nbgrader": {"student": "t-amal", "assignment": "m99-fixture", "notebook": "n"},
+                 "metadata": {"path": str(tmp_path)},
+                 "himaya_answers": Answers(trainee="t-amal", language=language)}
+    nb, _ = ExecuteAsTrainee(timeout=60).preprocess(nb, resources)
+    assert nb.cells[0].outputs[0]["text"].strip() == language
