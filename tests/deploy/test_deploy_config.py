@@ -74,10 +74,10 @@ def test_only_instructors_are_given_the_gradebook_and_course(hub_config):
 
 
 def test_demo_passwords_are_each_users_own(hub_config):
-    import asyncio
+    from jupyter_core.utils import run_sync  # works whether or not an earlier test left an event loop running
 
     authenticator = hub_config.JupyterHub.authenticator_class(config=hub_config)
-    login = lambda user, password: asyncio.run(authenticator.authenticate(None, {"username": user, "password": password}))  # noqa: E731
+    login = lambda user, password: run_sync(authenticator.authenticate)(None, {"username": user, "password": password})  # noqa: E731
     assert login("t1", "pw-t1") == "t1"
     assert login("t1", "pw-instr") is None and login("t2", "") is None and login("nobody", "pw-t1") is None
 
