@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from curriculum.datasets import m03  # noqa: E402
 from curriculum.settings import settings  # noqa: E402
 from grading.keys import notebook_keys  # noqa: E402
+from notebook_cells import widget_call  # tests/ is on pytest's pythonpath
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / m03.MODULE / f"{m03.MODULE}.ipynb"
 TRAINEES = [f"officer-{n}" for n in range(100)]
@@ -195,9 +196,7 @@ def test_gaming_figure_shows_the_hours_and_the_line(lang):
 # ---------------------------------------------------------------- the notebook's keys
 
 def _widget_call(item):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == item.replace(".", "-") + "-widget")
-    return ast.parse(cell.source).body[0].value
+    return widget_call(NOTEBOOK, item)
 
 
 @pytest.mark.parametrize("trainee", ["officer-1", "officer-2", "check"])

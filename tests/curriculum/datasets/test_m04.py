@@ -18,6 +18,7 @@ from curriculum.datasets import m04  # noqa: E402
 from curriculum.figures import WEEKDAYS  # noqa: E402
 from curriculum.settings import settings  # noqa: E402
 from grading.keys import notebook_keys  # noqa: E402
+from notebook_cells import widget_call  # tests/ is on pytest's pythonpath
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / m04.MODULE / f"{m04.MODULE}.ipynb"
 TRAINEES = [f"officer-{n}" for n in range(120)]
@@ -281,9 +282,7 @@ def test_lab_reference_answers_agree_with_the_summary(trainee):
 # ---------------------------------------------------------------- the notebook's keys
 
 def _widget_call(item):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == item.replace(".", "-") + "-widget")
-    return ast.parse(cell.source).body[0].value
+    return widget_call(NOTEBOOK, item)
 
 
 @pytest.mark.parametrize("trainee", ["officer-1", "officer-2", "check"])

@@ -8,13 +8,13 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from curriculum.datasets import m05
 from curriculum.language import pick
 from curriculum.settings import settings
 from grading.keys import notebook_keys
+from notebook_cells import widget_call  # tests/ is on pytest's pythonpath
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / m05.MODULE / f"{m05.MODULE}.ipynb"
 TRAINEES = [f"officer-{n}" for n in range(100)]
@@ -240,9 +240,7 @@ def test_tables_follow_the_settings_language():
 # ---------------------------------------------------------------- the notebook's keys
 
 def _widget_call(item):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == item.replace(".", "-") + "-widget")
-    return ast.parse(cell.source).body[0].value
+    return widget_call(NOTEBOOK, item)
 
 
 @pytest.mark.parametrize("trainee", ["officer-1", "officer-2", "check"])

@@ -17,6 +17,7 @@ from curriculum.datasets import m09  # noqa: E402
 from curriculum.language import bilingual  # noqa: E402
 from curriculum.settings import settings  # noqa: E402
 from grading.keys import notebook_keys  # noqa: E402
+from notebook_cells import widget_call  # tests/ is on pytest's pythonpath
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / m09.MODULE / f"{m09.MODULE}.ipynb"
 TRAINEES = [f"officer-{n}" for n in range(100)]
@@ -220,9 +221,7 @@ def test_figure_follows_the_settings_language():
 # ---------------------------------------------------------------- the notebook's keys
 
 def _widget_call(item):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == item.replace(".", "-") + "-widget")
-    return ast.parse(cell.source).body[0].value
+    return widget_call(NOTEBOOK, item)
 
 
 @pytest.mark.parametrize("trainee", ["officer-1", "officer-2", "check"])
