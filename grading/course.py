@@ -8,6 +8,7 @@ trainee and module instead of stopping the whole cohort.
 from __future__ import annotations
 
 import os
+import multiprocessing
 import re
 import shutil
 import tempfile
@@ -56,6 +57,10 @@ class StepResult:
 
 class Course:
     """A Himaya course on disk: ``notebooks/`` plus nbgrader's folders under ``layout``."""
+
+    #: How grading processes start: "spawn" (a fresh interpreter) is safe in any caller; "fork"
+    #: inherits the caller's state, including locks held by its threads.
+    pool_start = "spawn"
 
     def __init__(self, layout: Layout | None = None, config: Config | None = None):
         self.layout = layout or Layout()
@@ -312,8 +317,11 @@ class Course:
                        record) -> tuple[list[str], list[str]]:
         """One pool: every finished trainee is recorded; returns (unfinished, those being graded when it broke)."""
         unfinished = []
+        # spawned, not forked: a fork of a process that runs threads (a notebook server, a browser
+        # driver, tqdm's monitor) can inherit a held lock and hang for ever
         with ProcessPoolExecutor(max_workers=min(jobs, len(trainees)), initializer=_start_worker,
-                                 initargs=(self.layout, self._overrides, execute, str(inflight))) as pool:
+                                 initargs=(self.layout, self._overrides, execute, str(inflight)),
+                                 mp_context=multiprocessing.get_context(self.pool_start)) as pool:
             futures = {pool.submit(_autograde_one, module, t): t for t in trainees}
             for future in as_completed(futures):
                 trainee = futures[future]

@@ -254,6 +254,7 @@ def test_a_dead_grading_process_fails_only_the_trainee_it_was_grading(layout, mo
     monkeypatch.setattr(course_module, "NbGraderAPI", _KillerAPI)
     course = Course.__new__(Course)
     course.layout, course._overrides = layout, Config()
+    course.pool_start = "fork"  # the workers must inherit the patched API
     trainees = ["t-a", "t-b", "t-killer", "t-c", "t-d"]
     finished = []
     results = course._autograde_parallel(MODULE, trainees, 2, False, True, finished.append)
