@@ -47,13 +47,24 @@ def cmd_collect(args) -> int:
 def _report(results) -> int:
     failed = [r for r in results if not r.ok]
     for r in failed:
-        print(f"FAILED {r.trainee}: {r.detail.strip().splitlines()[-1] if r.detail.strip() else ''}", file=sys.stderr)
+        print(f"FAILED {r.module + '/' if r.module else ''}{r.trainee}: {r.detail.strip().splitlines()[-1] if r.detail.strip() else ''}", file=sys.stderr)
     print(f"{len(results) - len(failed)} done, {len(failed)} failed")
     return 1 if failed else 0
 
 
 def cmd_autograde(args) -> int:
-    return _report(_course(args).autograde(args.module, args.trainees or None, jobs=args.jobs, force=args.force))
+    course = _course(args)
+    if args.all:  # one run for the whole course: grading processes start once
+        if args.module:
+            raise PipelineError("give a module or --all, not both")
+        modules = [m for m in course.modules() if course.submitted(m)]
+        if not modules:
+            raise PipelineError("no module has collected submissions yet: run `python -m grading collect <module>`")
+        results = course.autograde_modules(modules, jobs=args.jobs, force=args.force)
+        return _report([r for module in modules for r in results[module]])
+    if not args.module:
+        raise PipelineError(f"name a module to grade (or --all); the modules are: {', '.join(course.modules())}")
+    return _report(course.autograde(args.module, args.trainees or None, jobs=args.jobs, force=args.force))
 
 
 def cmd_feedback(args) -> int:
@@ -133,12 +144,14 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_collect)
     for name, func in (("autograde", cmd_autograde), ("feedback", cmd_feedback)):
         p = sub.add_parser(name, help=f"{name} a module's submissions")
-        p.add_argument("module")
+        p.add_argument("module", nargs="?" if name == "autograde" else None)
         p.add_argument("trainees", nargs="*")
         p.set_defaults(func=func)
         if name == "autograde":
+            p.add_argument("--all", action="store_true",
+                           help="every module with collected submissions, in one run")
             p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                           help="trainees graded at once where notebooks run (default: cores)")
+                           help="submissions graded at once, in separate processes (default: cores)")
             p.add_argument("--force", action="store_true", help="regrade trainees already graded")
     p = sub.add_parser("export", help="export the gradebook as nbgrader's CSV")
     p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))

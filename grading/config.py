@@ -16,15 +16,14 @@ from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, ClearOutput, DeduplicateIds, GetGrades,
-    IgnorePattern, OverwriteKernelspec, SaveAutoGrades,
+    AssignLatePenalties, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern, OverwriteKernelspec,
 )
 import nbgrader
 from traitlets.config import Config
 
 from .preprocessors import (
     AuditOutputs, AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, LimitOutputBytes,
-    RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAudit, ScoreWidgetAnswers, SnapshotAnswers,
+    RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAudit, SaveAutoGrades, ScoreWidgetAnswers, SnapshotAnswers,
 )
 
 COURSE_ID = "himaya"
@@ -93,6 +92,13 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.Autograde.sanitize_preprocessors = [
         AuditOutputs, ClearOutput, DeduplicateIds, OverwriteKernelspec, AuditSubmission, RestoreCells, CheckCellMetadata,
     ]
+    # nbconvert validates the whole notebook after every preprocessor by default (about twenty here: the
+    # largest single cost of grading without a kernel); once, after the last, still fails an invalid result
+    c.NotebookExporter.optimistic_validation = True
+    # what a grading kernel's sandbox hides (grading/sandbox.py): the source with its hidden tests and keys,
+    # nbgrader's folders (gradebook, every submission), the exchange
+    c.ExecuteAsTrainee.hidden_paths = [str(layout.root / "notebooks"), str(layout.base), str(layout.exchange),
+                                       *_sqlite_folder(layout.db_url)]
     c.Execute.timeout = timeout
     c.Execute.interrupt_on_timeout = True
     c.IgnorePattern.enabled = True
@@ -112,6 +118,13 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
         GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
     ]
     return c
+
+
+def _sqlite_folder(url: str) -> list[str]:
+    """The folder of a SQLite gradebook set elsewhere than nbgrader's folders (``HIMAYA_DB_URL``)."""
+    if url.startswith("sqlite:///"):
+        return [str(Path(url[len("sqlite:///"):].split("?", 1)[0]).parent)]
+    return []
 
 
 class ConfigError(ValueError):

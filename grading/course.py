@@ -30,6 +30,7 @@ from traitlets.config import Config
 
 from curriculum.settings import ANSWERS_FILENAME
 
+from .autograde import OnePassAPI
 from .gradebook import shared_engines
 from .config import Layout, configure
 from .exchange import SKIPPED
@@ -53,6 +54,7 @@ class StepResult:
     trainee: str
     ok: bool
     detail: str = ""
+    module: str = ""
 
 
 class Course:
@@ -211,16 +213,20 @@ class Course:
 
     def _each(self, label: str, module: str, trainees, action, progress: bool,
               on_result=lambda result: None) -> list[StepResult]:
+        return self._each_pair(label, [(module, t) for t in trainees], action, progress, on_result)
+
+    def _each_pair(self, label: str, pairs: list[tuple[str, str]], action, progress: bool,
+                   on_result=lambda result: None) -> list[StepResult]:
         results = []
-        bar = tqdm(trainees, desc=f"{label} {module}", unit="trainee", disable=not progress, leave=False)
-        for trainee in bar:
+        bar = tqdm(pairs, desc=f"{label} {_label(pairs)}", unit="submission", disable=not progress, leave=False)
+        for module, trainee in bar:
             try:
                 outcome = action(module, trainee)
             except Exception as err:  # one trainee's failure never stops the cohort
-                results.append(StepResult(trainee, False, f"{type(err).__name__}: {err}"))
+                results.append(StepResult(trainee, False, f"{type(err).__name__}: {err}", module))
                 continue
             ok = bool(outcome.get("success"))
-            results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
+            results.append(StepResult(trainee, ok, "" if ok else failure_detail(outcome), module))
             on_result(results[-1])
         return results
 
@@ -244,7 +250,7 @@ class Course:
     def _api_without_kernel(self) -> NbGraderAPI:
         config = configure(Config(), self.layout, execute=False)
         config.merge(self._overrides)
-        return NbGraderAPI(config=config)
+        return OnePassAPI(config=config)
 
     def autograde(self, module: str, trainees: list[str] | None = None, progress: bool = True,
                   execute: bool | None = None, jobs: int = 1, force: bool = True) -> list[StepResult]:
@@ -255,90 +261,113 @@ class Course:
         ``force=False`` skips trainees already graded on their current
         submission, so an interrupted run can simply be started again.
         """
-        self.check_released(module)
         if trainees is not None:
+            self.check_released(module)
             self.check_trainees(module, trainees)
-        trainees = self.submitted(module) if trainees is None else trainees
-        if not force:
-            trainees = [t for t in trainees if not self.graded_current(module, t)]
-        needs_kernel = self.executes(module)
-        if execute is False and needs_kernel:  # code tests that never ran would pass: never skip them
-            execute = True
-        execute = needs_kernel if execute is None else execute
+        return self.autograde_modules([module], trainees, progress, execute, jobs, force)[module]
+
+    def autograde_modules(self, modules: list[str], trainees: list[str] | None = None, progress: bool = True,
+                          execute: bool | None = None, jobs: int = 1, force: bool = True,
+                          ) -> dict[str, list[StepResult]]:
+        """Autograde several modules in one run (as :meth:`autograde`), sharing the grading processes.
+
+        ``trainees`` limits each module to those of them who submitted it.
+        Starting grading processes costs seconds; a whole course graded at
+        once pays it once per kind of module (with and without a kernel).
+        """
+        work: dict[bool, list[tuple[str, str]]] = {True: [], False: []}
+        for module in modules:
+            self.check_released(module)
+            submitted = self.submitted(module)
+            chosen = submitted if trainees is None else [t for t in trainees if t in submitted]
+            if not force:
+                chosen = [t for t in chosen if not self.graded_current(module, t)]
+            needs_kernel = self.executes(module)
+            # code tests that never ran would pass: a module that grades code is always executed
+            work[needs_kernel or (execute if execute is not None else needs_kernel)] += [(module, t) for t in chosen]
+
         def finished(result: StepResult) -> None:  # marked at once: a killed run loses no finished work
             if result.ok:
-                self._mark_graded(module, result.trainee)
+                self._mark_graded(result.module, result.trainee)
 
-        if jobs > 1 and len(trainees) > 1:
-            return self._autograde_parallel(module, trainees, jobs, progress, execute, finished)
-        api = self.api if execute else self._api_without_kernel
-        with shared_engines():
-            return self._each("autograde", module, trainees,
-                              lambda m, t: api.autograde(m, t, force=True, create=True), progress, finished)
+        results = {module: [] for module in modules}
+        for executes, pairs in work.items():
+            if not pairs:
+                continue
+            if jobs > 1 and len(pairs) > 1:
+                done = self._autograde_parallel(pairs, jobs, progress, executes, finished)
+            else:
+                api = self.api if executes else self._api_without_kernel
+                with shared_engines():
+                    done = self._each_pair("autograde", pairs, lambda m, t: api.autograde(m, t, force=True, create=True),
+                                           progress, finished)
+            for result in done:
+                results[result.module].append(result)
+        return results
 
-    def _autograde_parallel(self, module: str, trainees: list[str], jobs: int, progress: bool,
+    def _autograde_parallel(self, pairs: list[tuple[str, str]], jobs: int, progress: bool,
                             execute: bool = True, on_result=lambda result: None) -> list[StepResult]:
-        """Grade ``trainees`` in ``jobs`` processes; a process that dies fails only the trainee it was grading.
+        """Grade each (module, trainee) in ``jobs`` processes; a process that dies fails only the submission it was grading.
 
         When a grading process dies (its kernel killed it, say), Python's pool
-        fails every unfinished trainee. They are graded again in a fresh pool;
-        the ones being graded at that moment (each process marks who it grades)
+        fails every unfinished submission. They are graded again in a fresh pool;
+        the ones being graded at that moment (each process marks what it grades)
         are graded again one at a time, so the one whose grading kills a process
         is found and reported, and no one else is failed.
         """
-        results: dict[str, StepResult] = {}
-        bar = tqdm(total=len(trainees), desc=f"autograde {module} ×{jobs}", unit="trainee",
+        results: dict[tuple[str, str], StepResult] = {}
+        bar = tqdm(total=len(pairs), desc=f"autograde {_label(pairs)} ×{jobs}", unit="submission",
                    disable=not progress, leave=False)
 
         def record(result: StepResult) -> None:
-            results[result.trainee] = result
+            results[(result.module, result.trainee)] = result
             bar.update(1)
             on_result(result)
 
         inflight = Path(tempfile.mkdtemp(prefix="himaya-grading-"))
         try:
-            pending = list(trainees)
+            pending = list(pairs)
             while pending:
-                unfinished, suspects = self._grade_in_pool(module, pending, jobs, execute, inflight, record)
+                unfinished, suspects = self._grade_in_pool(pending, jobs, execute, inflight, record)
                 if len(suspects) > 1 or not suspects:  # who killed the process: grade each alone
                     suspects = suspects or unfinished
-                    for trainee in suspects:
-                        if self._grade_in_pool(module, [trainee], 1, execute, inflight, record)[0]:
-                            record(StepResult(trainee, False, _DIED.format(trainee=trainee)))
+                    for pair in suspects:
+                        if self._grade_in_pool([pair], 1, execute, inflight, record)[0]:
+                            record(_died(*pair))
                 else:
-                    record(StepResult(suspects[0], False, _DIED.format(trainee=suspects[0])))
-                pending = [t for t in unfinished if t not in suspects]
+                    record(_died(*suspects[0]))
+                pending = [p for p in unfinished if p not in suspects]
         finally:
             bar.close()
             shutil.rmtree(inflight, ignore_errors=True)
-        return [results[t] for t in trainees if t in results]
+        return [results[p] for p in pairs if p in results]
 
-    def _grade_in_pool(self, module: str, trainees: list[str], jobs: int, execute: bool, inflight: Path,
-                       record) -> tuple[list[str], list[str]]:
-        """One pool: every finished trainee is recorded; returns (unfinished, those being graded when it broke)."""
+    def _grade_in_pool(self, pairs: list[tuple[str, str]], jobs: int, execute: bool, inflight: Path,
+                       record) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """One pool: every finished submission is recorded; returns (unfinished, those being graded when it broke)."""
         unfinished = []
         # spawned, not forked: a fork of a process that runs threads (a notebook server, a browser
         # driver, tqdm's monitor) can inherit a held lock and hang for ever
-        with ProcessPoolExecutor(max_workers=min(jobs, len(trainees)), initializer=_start_worker,
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pairs)), initializer=_start_worker,
                                  initargs=(self.layout, self._overrides, execute, str(inflight)),
                                  mp_context=multiprocessing.get_context(self.pool_start)) as pool:
-            futures = {pool.submit(_autograde_one, module, t): t for t in trainees}
+            futures = {pool.submit(_autograde_one, *pair): pair for pair in pairs}
             for future in as_completed(futures):
-                trainee = futures[future]
+                module, trainee = futures[future]
                 try:
                     outcome = future.result()
                 except BrokenProcessPool:
-                    unfinished.append(trainee)
+                    unfinished.append((module, trainee))
                     continue
                 except Exception as err:  # noqa: BLE001 - this trainee failed, the rest go on
-                    record(StepResult(trainee, False, f"{type(err).__name__}: {err}"))
+                    record(StepResult(trainee, False, f"{type(err).__name__}: {err}", module))
                     continue
                 ok = bool(outcome.get("success"))
-                record(StepResult(trainee, ok, "" if ok else failure_detail(outcome)))
-        suspects = [t for t in unfinished if (inflight / _marker_name(t)).exists()]
-        for trainee in suspects:
-            (inflight / _marker_name(trainee)).unlink(missing_ok=True)
-        order = {t: i for i, t in enumerate(trainees)}
+                record(StepResult(trainee, ok, "" if ok else failure_detail(outcome), module))
+        suspects = [p for p in unfinished if (inflight / _marker_name(*p)).exists()]
+        for pair in suspects:
+            (inflight / _marker_name(*pair)).unlink(missing_ok=True)
+        order = {p: i for i, p in enumerate(pairs)}
         return sorted(unfinished, key=order.get), sorted(suspects, key=order.get)
 
     # -- resuming an interrupted run -------------------------------------------
@@ -419,13 +448,23 @@ class Course:
 
 
 _worker_api: NbGraderAPI | None = None
+_worker_engines = None
 _worker_inflight: Path | None = None
-_DIED = ("BrokenProcessPool: the grading process died while grading {trainee} (its notebook's kernel may have "
-         "killed it); nothing of this submission was graded. The other trainees were graded in a fresh process.")
+_DIED = ("BrokenProcessPool: the grading process died while grading {trainee}'s {module} (its notebook's kernel may "
+         "have killed it); nothing of this submission was graded. The other trainees were graded in a fresh process.")
 
 
-def _marker_name(trainee: str) -> str:
-    return trainee.replace(os.sep, "_")
+def _marker_name(module: str, trainee: str) -> str:
+    return f"{module}--{trainee}".replace(os.sep, "_")
+
+
+def _died(module: str, trainee: str) -> StepResult:
+    return StepResult(trainee, False, _DIED.format(trainee=trainee, module=module), module)
+
+
+def _label(pairs: list[tuple[str, str]]) -> str:
+    modules = sorted({m for m, _ in pairs})
+    return modules[0] if len(modules) == 1 else f"{len(modules)} modules"
 
 
 def _start_worker(layout: Layout, overrides: Config, execute: bool = True, inflight: str | None = None) -> None:
@@ -434,15 +473,17 @@ def _start_worker(layout: Layout, overrides: Config, execute: bool = True, infli
 
     global _worker_api, _worker_inflight
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    shared_engines().__enter__()  # for the life of this worker process
+    global _worker_engines
+    _worker_engines = shared_engines()  # held: a collected context manager would end at once
+    _worker_engines.__enter__()  # for the life of this worker process
     config = configure(Config(), layout, execute=execute)
     config.merge(overrides)
-    _worker_api = NbGraderAPI(config=config)
+    _worker_api = NbGraderAPI(config=config) if execute else OnePassAPI(config=config)
     _worker_inflight = Path(inflight) if inflight else None
 
 
 def _autograde_one(module: str, trainee: str) -> dict:
-    marker = _worker_inflight / _marker_name(trainee) if _worker_inflight else None
+    marker = _worker_inflight / _marker_name(module, trainee) if _worker_inflight else None
     if marker is not None:  # if this process dies, the parent knows whom it was grading
         marker.write_text(str(os.getpid()))
     result = _worker_api.autograde(module, trainee, force=True, create=True)

@@ -1,5 +1,8 @@
 """Start a grading kernel under limits, as its parent: ``python -I -S kernel_launcher.py BYTES -- CMD...``.
 
+(``kernel_launcher.py exec-ignoring-interrupts -- CMD...`` runs CMD, a sandbox
+around the launcher, with SIGINT ignored: see :func:`grading.sandbox.wrap`.)
+
 :class:`grading.preprocessors.TraineeKernelManager` puts this in front of the
 kernel's command when the grader executes a trainee's notebook.  It
 
@@ -27,6 +30,11 @@ PR_SET_PDEATHSIG = 1
 
 
 def main(argv):
+    if argv[:2] == ["exec-ignoring-interrupts", "--"] and len(argv) > 2:
+        # a sandbox (grading/sandbox.py) in front of this launcher: it must outlive the interrupts
+        # meant for the kernel; the launcher inside it gives the kernel back the default handler
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.execvp(argv[2], argv[2:])
     if len(argv) < 3 or argv[1] != "--":
         sys.stderr.write("usage: kernel_launcher.py BYTES -- COMMAND...\n")
         return 2

@@ -11,8 +11,11 @@ the same record.
 from __future__ import annotations
 
 import ast
+import copy
+import importlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from curriculum.exercises import KINDS
 
@@ -57,17 +60,20 @@ def resolve(value, trainee: str):
     return value
 
 
-def _compute(spec: dict, trainee: str):
-    import importlib
+@lru_cache(maxsize=32)
+def _generated(target: str, trainee: str):
+    """A trainee's synthetic data, drawn once per grading process (a module's items pick from the same draw)."""
+    module_name, function_name = target.split(":")
+    return getattr(importlib.import_module(module_name), function_name)(trainee=trainee)
 
+
+def _compute(spec: dict, trainee: str):
     target = spec.get("$data")
     if not isinstance(target, str) or not _DATA.match(target):
         raise KeyProblem(f"'$data' must name a function as 'curriculum.module:function', got {target!r}")
-    module_name, function_name = target.split(":")
     try:
-        function = getattr(importlib.import_module(module_name), function_name)
-        data = function(trainee=trainee)
-        return data[spec["$pick"]] if "$pick" in spec else data
+        data = _generated(target, trainee)
+        return copy.deepcopy(data[spec["$pick"]] if "$pick" in spec else data)
     except KeyProblem:
         raise
     except Exception as err:  # an authoring error: this item scores 0 and is logged

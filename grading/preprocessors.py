@@ -19,15 +19,15 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
-from nbformat.v4 import new_output
+from nbformat import from_dict
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
-from nbgrader.preprocessors import checkcellmetadata
+from nbgrader.preprocessors import checkcellmetadata, saveautogrades
 from nbgrader.preprocessors import (
     ClearHiddenTests, ClearMarkScheme, Execute, LimitOutput, NbGraderPreprocessor, OverwriteCells,
 )
-from traitlets import Bool, Int
+from traitlets import Bool, Enum, Int, List, Unicode
 
 from curriculum import answers
 from curriculum.exercises import KINDS
@@ -35,7 +35,8 @@ from curriculum.exercises.base import Score, item_id
 from curriculum.language import MESSAGES, message
 from curriculum.settings import ANSWERS_FILENAME
 
-from . import rubrics
+from . import rubrics, sandbox
+from .gradebook import RecordedGradebook, SubmissionGradebook, source_record
 from .keys import ItemKey, KeyProblem, parse_key, parse_kind
 
 
@@ -151,10 +152,8 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
 
     # -- keys from the instructor's record ---------------------------------
     def _source(self, grade_id: str) -> str | None:
-        try:
-            return self._gradebook.find_source_cell(grade_id, self._notebook, self._assignment).source
-        except MissingEntry:
-            return None
+        cell = source_record(self._gradebook, self._notebook, self._assignment).get(grade_id)
+        return cell.source if cell is not None else None
 
     def _item_key(self, grade_id: str) -> ItemKey | None:
         item = item_id(grade_id)
@@ -204,14 +203,13 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         lines = [score.text(lang), message("score_line", lang, score=_points(earned), points=_points(points))]
         direction = "rtl" if lang == "ar" else "ltr"
         page = "<br>".join(html.escape(line) for line in lines)
-        cell.outputs = [  # the message as HTML that lays out in the trainee's direction, then the score
-            new_output("display_data", data={
-                "text/html": f'<div class="himaya-feedback" dir="{direction}" lang="{lang}">{page}</div>',
-                "text/plain": "\n".join(lines) + "\n",
-            }),
-            new_output("execute_result", data={"text/plain": _points(earned)},
-                       execution_count=cell.get("execution_count") or 1),
-        ]
+        # the message as HTML that lays out in the trainee's direction, then the score (validated with the
+        # whole notebook when it is written; nbformat's new_output would validate each one on its own)
+        cell.outputs = [from_dict({"output_type": "display_data", "metadata": {}, "data": {
+            "text/html": f'<div class="himaya-feedback" dir="{direction}" lang="{lang}">{page}</div>',
+            "text/plain": "\n".join(lines) + "\n",
+        }}), from_dict({"output_type": "execute_result", "metadata": {}, "data": {"text/plain": _points(earned)},
+                        "execution_count": cell.get("execution_count") or 1})]
 
     def _free_text(self, cell, grade_id: str) -> None:
         """Show the written answer to the grader; an empty one scores 0 without review."""
@@ -415,10 +413,10 @@ class AuditSubmission(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
-            # as released: hidden tests are not in the trainee's copy
-            source = {c.name: _HIDDEN_REGION.sub("", c.source)
-                      for c in gb.find_notebook(info["notebook"], info["assignment"]).source_cells}
-            graded = {c.name for c in gb.find_notebook(info["notebook"], info["assignment"]).grade_cells}
+            record = source_record(gb, info["notebook"], info["assignment"])
+        # as released: hidden tests are not in the trainee's copy
+        source = {name: _HIDDEN_REGION.sub("", c.source) for name, c in record.items()}
+        graded = {name for name, c in record.items() if c.grade}
         seen, edited, added = set(), [], 0
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -523,38 +521,53 @@ class RestoreCells(OverwriteCells):
     after the nearest earlier source cell still present in the submission.
     """
 
+    def preprocess(self, nb, resources):
+        # nbgrader's OverwriteCells.preprocess, with source cells read once per grading run
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.db_url = resources["nbgrader"]["db_url"]
+        with Gradebook(self.db_url) as gb:
+            self.gradebook = RecordedGradebook(gb, self.notebook_id, self.assignment_id)
+            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+            if self.add_missing_cells:
+                nb, resources = self.add_missing_grade_cells(nb, resources)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
+
     def add_missing_task_cells(self, nb, resources):
-        # nbgrader reads ["grade_id"] from every cell with nbgrader metadata; DeduplicateIds leaves
-        # an empty {} on a duplicated test cell, which would crash the whole submission
+        # nbgrader's, from the record; nbgrader read ["grade_id"] from every cell with nbgrader metadata, and
+        # DeduplicateIds leaves an empty {} on a duplicated test cell, which would crash the whole submission
         for cell in nb.cells:
             if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"].get("grade_id"):
                 del cell.metadata["nbgrader"]
-        return super().add_missing_task_cells(nb, resources)
+        present = {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells if "nbgrader" in cell.metadata}
+        for name, source in self.gradebook.record.items():
+            if source.task and name not in present:  # their place is unknown: at the end, in their order
+                nb.cells.append(self.missing_cell_transform(source, source.max_score, is_task=True))
+        return nb, resources
 
     def add_missing_grade_cells(self, nb, resources):
-        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
-        source_cells = source_nb.source_cells
-        names = [cell.name for cell in source_cells]
-        grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
-        solutions = {cell.name for cell in source_nb.solution_cells}
+        record = self.gradebook.record
+        names = list(record)
 
         def positions():
             return {cell.metadata["nbgrader"].get("grade_id"): i for i, cell in enumerate(nb.cells)
                     if "nbgrader" in cell.metadata}
 
+        present = positions()
         for index, name in enumerate(names):
-            if name not in grade_cells or name in positions():
+            if not record[name].grade or name in present:
                 continue
             self.log.warning("Missing grade cell %s encountered, adding to notebook", name)
-            present = positions()
             where = next((present[prev] + 1 for prev in reversed(names[:index]) if prev in present), 0)
-            cell = self.missing_cell_transform(
-                source_cells[index], grade_cells[name].max_score, is_solution=name in solutions)
-            nb.cells.insert(where, cell)
+            nb.cells.insert(where, self.missing_cell_transform(
+                record[name], record[name].max_score, is_solution=record[name].solution))
+            present = positions()
         return nb, resources
 
 
 KERNEL_LAUNCHER = Path(__file__).resolve().parent / "kernel_launcher.py"
+_warned_unsandboxed: list[str] = []  # once per grading process
 #: Environment variables never passed to a trainee's kernel: credentials of the grader's session
 #: (the gradebook's database URL, JupyterHub's API token, PostgreSQL's, cloud keys…).
 SECRET_VARIABLE = re.compile(r"^(HIMAYA_DB_URL|JUPYTERHUB_.*|PG.*|AWS_.*|GOOGLE_.*|AZURE_.*)$|"
@@ -563,13 +576,22 @@ SECRET_VARIABLE = re.compile(r"^(HIMAYA_DB_URL|JUPYTERHUB_.*|PG.*|AWS_.*|GOOGLE_
 
 class TraineeKernelManager(AsyncKernelManager):
     """Starts a grading kernel through ``grading/kernel_launcher.py``: under a memory cap, and with a
-    parent process of its own (a kernel that kills its parent kills the launcher, not the grader)."""
+    parent process of its own (a kernel that kills its parent kills the launcher, not the grader);
+    in a bubblewrap sandbox when ``sandbox`` is on (:mod:`grading.sandbox`)."""
 
     memory_limit = Int(0, help="Address space of the kernel in bytes (RLIMIT_AS); 0: no limit.").tag(config=True)
+    sandbox = Bool(False, help="Start the kernel in a bubblewrap sandbox (grading.sandbox).").tag(config=True)
+    hidden_paths = List(Unicode(), help="Folders the sandboxed kernel sees empty.").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
         return [sys.executable, "-I", "-S", str(KERNEL_LAUNCHER), str(max(0, self.memory_limit)), "--", *command]
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.sandbox:
+            kernel_cmd = sandbox.wrap(kernel_cmd, cwd=kw.get("cwd") or os.getcwd(), hidden=list(self.hidden_paths),
+                                      files=[self.connection_file], launcher=str(KERNEL_LAUNCHER))
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 def _output_size(out) -> int:
@@ -661,6 +683,13 @@ class ExecuteAsTrainee(Execute):
                          "(errors and stderr are kept, cut short, so a failing test still fails).",
     ).tag(config=True)
     reset_kernel_hooks = Bool(True, help="Remove IPython hooks before each test cell.").tag(config=True)
+    sandbox = Enum(("auto", "bwrap", "none"), "auto", help=(
+        "Isolate each grading kernel with bubblewrap (grading.sandbox): 'bwrap' requires it (grading stops "
+        "with what to install where it cannot run), 'auto' uses it where it runs and warns where not, "
+        "'none' never (kernels then run with the grader's rights: SECURITY.md).")).tag(config=True)
+    hidden_paths = List(Unicode(), help=(
+        "Folders a sandboxed kernel sees empty: the course's source, nbgrader's folders, the exchange "
+        "(grading.config.configure sets them).")).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", TraineeKernelManager)
@@ -671,7 +700,22 @@ class ExecuteAsTrainee(Execute):
         km = super().create_kernel_manager()
         if isinstance(km, TraineeKernelManager):
             km.memory_limit = self.memory_limit
+            km.sandbox = self._sandboxed()
+            km.hidden_paths = list(self.hidden_paths)
         return km
+
+    def _sandboxed(self) -> bool:
+        if self.sandbox == "none":
+            return False
+        problem = sandbox.available()
+        if problem is None:
+            return True
+        if self.sandbox == "bwrap":
+            raise RuntimeError(f"ExecuteAsTrainee.sandbox is 'bwrap' but {problem}")
+        if not _warned_unsandboxed:
+            _warned_unsandboxed.append(problem)
+            self.log.warning("grading kernels run with the grader's rights (not sandboxed): %s", problem)
+        return False
 
     async def async_start_new_kernel(self, **kwargs):
         env = dict(kwargs.pop("env", None) or os.environ)
@@ -798,6 +842,43 @@ class LimitOutputBytes(LimitOutput):
             record["truncated_outputs"] = sorted(set(record.get("truncated_outputs", [])) | set(cut))
             self.log.warning("%s: outputs cut to the size limit in %s",
                              resources.get("nbgrader", {}).get("student"), ", ".join(cut))
+        return nb, resources
+
+
+class _FlushOnly:
+    """A Gradebook session whose ``commit`` only flushes: the caller commits once, at the end."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
+class SaveAutoGrades(saveautogrades.SaveAutoGrades):
+    """nbgrader's SaveAutoGrades, committing a notebook's grades and comments together.
+
+    nbgrader commits after every cell (a dozen commits a notebook) and looks
+    each grade up on its own; one commit and one read of the notebook's grades
+    are faster, and leave the gradebook with all of a notebook's scores or none.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
+        self.student_id, self.db_url = info["student"], info["db_url"]
+        with Gradebook(self.db_url) as gb:
+            session = gb.db
+            self.gradebook = SubmissionGradebook(gb, self.notebook_id, self.assignment_id, self.student_id)
+            gb.db = _FlushOnly(session)
+            try:
+                nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+                session.commit()
+            finally:
+                gb.db = session
         return nb, resources
 
 

@@ -33,17 +33,28 @@ def scheduler(template, tmp_path_factory):
 #: tampering). Each is a strict xfail: when a fix lands the test passes, pytest reports
 #: XPASS as a failure, and the entry must be removed. Numbers refer to the list in
 #: tests/adversarial/README.md.
-KNOWN_WEAKNESSES = {
-    'test_files.py::test_a_kernel_writing_outside_its_submission_folder': "13 the kernel can write to the course's folders (needs a sandbox)",
-    'test_leaks.py::test_the_gradebook_the_source_and_a_classmates_answers_read_by_the_kernel': "13 the kernel can read the course's folders (needs a sandbox)",
-    'test_kernel.py::test_a_kernel_that_finds_the_grader_and_kills_it': "11 a kernel running as the grader's user can find the grading process and kill it (needs a separate user or PID namespace)",
+KNOWN_WEAKNESSES: dict[str, str] = {}
+
+#: Fixed by the grading kernel's sandbox (grading/sandbox.py, bubblewrap): where the machine cannot
+#: start one, grading goes on without it (ExecuteAsTrainee.sandbox = "auto") and these attacks work,
+#: so they are expected to fail there, with the reason and what to install.
+NEEDS_SANDBOX = {
+    'test_files.py::test_a_kernel_writing_outside_its_submission_folder': "13 the kernel can write to the course's folders",
+    'test_leaks.py::test_the_gradebook_the_source_and_a_classmates_answers_read_by_the_kernel': "13 the kernel can read the course's folders",
+    'test_kernel.py::test_a_kernel_that_finds_the_grader_and_kills_it': "11 the kernel can find the grading process in /proc and kill it",
 }
 
 
 def pytest_collection_modifyitems(items):
     import pytest
 
+    from grading import sandbox
+
+    problem = sandbox.available()
+    expected = dict(KNOWN_WEAKNESSES)
+    if problem:
+        expected.update({k: f"{v} without a sandbox: {problem}" for k, v in NEEDS_SANDBOX.items()})
     for item in items:
-        for prefix, reason in KNOWN_WEAKNESSES.items():
+        for prefix, reason in expected.items():
             if item.nodeid.split("tests/adversarial/")[-1].startswith(prefix):
                 item.add_marker(pytest.mark.xfail(strict=True, reason=f"weakness {reason}"))

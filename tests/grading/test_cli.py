@@ -133,3 +133,24 @@ def test_a_roster_with_bad_lines_names_each(course_root, capsys, tmp_path):
     assert code == 2 and "Traceback" not in err
     assert "line 2: language must be 'ar' or 'en', not 'fr'" in err
     assert "line 4: trainee_id is empty" in err and "line 5: trainee 't1' is listed twice" in err
+
+
+def test_autograde_all_grades_every_collected_module_in_one_run(course_root, capsys):
+    from grading import bench
+    from grading.config import Layout
+    from grading.course import Course
+
+    code, _, err = run(capsys, "autograde")
+    assert code == 2 and "name a module to grade (or --all); the modules are: m00-orientation" in err
+    code, _, err = run(capsys, "autograde", "--all")
+    assert code == 2 and "no module has collected submissions yet" in err
+    course = Course(Layout(root=course_root))
+    course.release("m00-orientation")
+    bench.make_submissions(course, "m00-orientation", 3)
+    code, out, _ = run(capsys, "autograde", "--all", "--jobs", "1")
+    assert code == 0 and "3 done, 0 failed" in out
+    assert sorted(course.scores("m00-orientation")) == ["t000", "t001", "t002"]
+    code, out, _ = run(capsys, "autograde", "--all")  # a rerun grades only what changed: nothing
+    assert code == 0 and "0 done, 0 failed" in out
+    code, _, err = run(capsys, "autograde", "m00-orientation", "--all")
+    assert code == 2 and "give a module or --all, not both" in err

@@ -10,8 +10,9 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
     ClearOutput, DeduplicateIds, Execute, GetGrades, IgnorePattern, OverwriteCells,
-    OverwriteKernelspec, SaveAutoGrades,
+    OverwriteKernelspec,
 )
+from nbgrader.preprocessors import SaveAutoGrades as NbgraderSaveAutoGrades
 from traitlets.config import Config, PyFileConfigLoader
 
 from grading.config import COURSE_ID, IGNORED_STDERR, REPO, Layout, configure
@@ -19,7 +20,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from grading.preprocessors import (
     CheckCellMetadata, ExecuteAsTrainee, LimitOutputBytes,
     AuditOutputs, AuditSubmission, SaveAudit,
-    RedactHiddenTests, RedactMarkScheme, RestoreCells, ScoreWidgetAnswers, SnapshotAnswers,
+    RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAutoGrades, ScoreWidgetAnswers, SnapshotAnswers,
 )
 
 #: nbgrader steps whose folders nbgrader writes (everything but the instructor's source).
@@ -108,6 +109,8 @@ def test_snapshot_before_execute_and_score_between_execute_and_save(layout):
     assert steps.index(ExecuteAsTrainee) < steps.index(ScoreWidgetAnswers) < steps.index(SaveAutoGrades)
     # the score is written after the outputs are cleaned, so nothing trims or drops it
     assert steps.index(IgnorePattern) < steps.index(ScoreWidgetAnswers)
+    # nbgrader's, committing a notebook's grades at once
+    assert issubclass(SaveAutoGrades, NbgraderSaveAutoGrades) and NbgraderSaveAutoGrades not in steps
 
 
 def test_restore_cells_replaces_overwrite_cells(layout):
@@ -185,3 +188,13 @@ def test_graded_kernels_run_as_the_trainee_and_keep_execute_settings(layout):
     c = configure(layout=layout, timeout=7)
     assert ExecuteAsTrainee(config=c).timeout == 7  # nbgrader's Execute settings reach the subclass
     assert issubclass(ExecuteAsTrainee, Execute)
+
+
+def test_grading_kernels_are_sandboxed_away_from_the_source_nbgraders_folders_and_the_gradebook(monkeypatch, tmp_path):
+    layout = Layout(root=tmp_path, work="build")
+    hidden = configure(layout=layout).ExecuteAsTrainee.hidden_paths
+    assert {str(tmp_path / "notebooks"), str(layout.base), str(layout.exchange)} <= set(hidden)
+    monkeypatch.setenv("HIMAYA_DB_URL", f"sqlite:///{tmp_path / 'elsewhere' / 'grades.db'}?timeout=60")
+    assert str(tmp_path / "elsewhere") in configure(layout=layout).ExecuteAsTrainee.hidden_paths
+    # validated once per notebook, after the last preprocessor, not after each (nbconvert's option)
+    assert configure(layout=layout).NotebookExporter.optimistic_validation is True

@@ -257,8 +257,8 @@ def test_a_dead_grading_process_fails_only_the_trainee_it_was_grading(layout, mo
     course.pool_start = "fork"  # the workers must inherit the patched API
     trainees = ["t-a", "t-b", "t-killer", "t-c", "t-d"]
     finished = []
-    results = course._autograde_parallel(MODULE, trainees, 2, False, True, finished.append)
-    assert [r.trainee for r in results] == trainees
+    results = course._autograde_parallel([(MODULE, t) for t in trainees], 2, False, True, finished.append)
+    assert [(r.module, r.trainee) for r in results] == [(MODULE, t) for t in trainees]
     assert [r.ok for r in results] == [True, True, False, True, True]
-    assert "the grading process died while grading t-killer" in results[2].detail
+    assert f"the grading process died while grading t-killer's {MODULE}" in results[2].detail
     assert sorted(r.trainee for r in finished) == sorted(trainees)
