@@ -13,8 +13,9 @@ grades them twice on the same gradebook, each as its own command:
 For a lab it also executes every submission with nbclient alone (the bare cost
 of running the notebooks) and reports the grading cost per notebook against it:
 core-seconds per notebook (wall time × jobs ÷ notebooks) over nbclient's.
-Then it grades every core module of the course for the same cohort with the
-course's command (``all_core_modules``), the 60-second goal of issue #7.
+Then it grades every core module of the course for the same cohort with one
+command of the course, ``python -m grading autograde --all`` (``all_core_modules``),
+the 60-second goal of issue #7.
 
 Writes ``build/bench/autograde.json`` with both wall times, the speed-up, the
 peak memory of the grading processes and ``identical_scores`` (true only when
@@ -181,19 +182,26 @@ def core_modules(course: Course) -> list[str]:
 
 
 def bench_all_core(root: Path, n: int, jobs: int) -> dict:
-    """The course's own command on every core module for ``n`` trainees: the 60-second goal."""
-    modules = core_modules(Course(Layout(root=root, work="build/bench/all")))
-    seconds = {}
+    """Every core module of the course for ``n`` trainees, graded by one command: the 60-second goal.
+
+    ``python -m grading autograde --all``, as an instructor grades a course:
+    one run, its grading processes started once for every module.
+    """
+    layout = Layout(root=root, work="build/bench/all")
+    shutil.rmtree(layout.base, ignore_errors=True)
+    course = Course(layout)
+    modules = core_modules(course)
     for module in modules:
-        course, trainees = _ready(root, module, n, f"build/bench/all/{module}")
-        seconds[module] = round(_timed(_himaya(course.layout, module, jobs), course.layout), 2)
-        graded = course.scores(module)
-        if set(graded) != set(trainees):
-            seconds[module] = None  # a trainee was not graded: no time to report
-    total = sum(v for v in seconds.values() if v is not None)
-    return {"trainees": n, "jobs": jobs, "modules": seconds, "notebooks": n * len(modules),
-            "total_seconds": round(total, 2), "per_notebook_ms": round(1000 * total / (n * len(modules)), 1),
-            "all_graded": None not in seconds.values()}
+        course.release(module)
+        make_submissions(course, module, n)
+    command = [sys.executable, "-m", "grading", "--root", str(root), "--work", layout.work,
+               "autograde", "--all", "--force", "--jobs", str(jobs)]
+    seconds = _timed(command, layout)
+    graded = {module: len(course.scores(module)) for module in modules}
+    return {"trainees": n, "jobs": jobs, "modules": modules, "notebooks": n * len(modules),
+            "command": "python -m grading autograde --all --force --jobs " + str(jobs),
+            "total_seconds": round(seconds, 2), "per_notebook_ms": round(1000 * seconds / (n * len(modules)), 1),
+            "all_graded": all(count == n for count in graded.values())}
 
 
 def main(argv=None) -> int:
@@ -221,7 +229,7 @@ def main(argv=None) -> int:
             print(f"  executing alone with nbclient {r['bare_nbclient_seconds']} s: grading costs "
                   f"×{r['himaya_cost_vs_nbclient']} per notebook (nbgrader serial ×{r['baseline_cost_vs_nbclient']})")
     if everything:
-        print(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees: "
+        print(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees, one run: "
               f"{everything['total_seconds']} s ({everything['per_notebook_ms']} ms per notebook)")
     print(f"wrote {out}")
     return 0 if all(r["identical_scores"] for r in results) else 1
