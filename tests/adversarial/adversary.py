@@ -53,6 +53,8 @@ import nbformat
 from nbformat.v4 import new_code_cell
 from traitlets.config import Config
 
+from fixture_answers import PERFECT, POINTS  # noqa: F401 - the corpus's tests import them from here
+
 from curriculum import answers
 from curriculum.language import message
 from curriculum.settings import ANSWERS_FILENAME
@@ -74,20 +76,7 @@ PATHS = ("executing",)
 CONTROL = "t-control"
 BLANK = "t-blank"
 
-#: The right answer to every graded widget item, as the widgets save them.
-PERFECT = {
-    "m99.q1": "b",
-    "m99.q2": ["a", "c"],
-    "m99.q3": ["s1", "s2", "s3", "s4"],
-    "m99.q4": {"x": "one", "y": "two"},
-    "m99.q5": {"l1": "g", "l2": "o", "l3": "g", "l4": "o"},
-    "m99.q6": {"number": 90, "unit": "days"},
-    "m99.q7": "himaya",
-}
 CONTROL_ESSAY = "CONTROL-ESSAY-7731: a report count measures detection, not the number of children harmed."
-#: grade_id -> points, read off the fixture by hand.
-POINTS = {"m99-q1": 1.0, "m99-q2": 2.0, "m99-q3": 2.0, "m99-q4": 2.0, "m99-q5": 2.0, "m99-q6": 1.0,
-          "m99-q7": 1.0, "m99-q8": 3.0, "lab-double-test": 1.0}
 MAX_SCORE = sum(POINTS.values())
 WIDGET_GRADE_IDS = [f"m99-q{i}" for i in range(1, 8)]
 GRADE_IDS = [*WIDGET_GRADE_IDS, "lab-double-test"]  # the code grade cells (m99-q8 is a task cell)

@@ -20,6 +20,8 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, OverwriteCells
 from nbgrader.utils import determine_grade
 
+from fixture_answers import PERFECT, WIDGET_POINTS
+
 from curriculum import answers
 from curriculum.answers import Answers
 from curriculum.language import message
@@ -32,23 +34,6 @@ from grading.preprocessors import (
 MODULE = "m99-fixture"
 STUDENT = "t1"
 FIXTURE_NB = Path(__file__).resolve().parent.parent / "fixtures" / "course" / "notebooks" / MODULE / f"{MODULE}.ipynb"
-
-#: grade_id -> points of the graded widget items of the fixture (read off the notebook by hand).
-WIDGET_POINTS = {
-    "m99-q1": 1.0, "m99-q2": 2.0, "m99-q3": 2.0, "m99-q4": 2.0,
-    "m99-q5": 2.0, "m99-q6": 1.0, "m99-q7": 1.0,
-}
-
-#: The right answer to every graded widget item, in the form the widgets save.
-PERFECT = {
-    "m99.q1": "b",
-    "m99.q2": ["a", "c"],
-    "m99.q3": ["s1", "s2", "s3", "s4"],
-    "m99.q4": {"x": "one", "y": "two"},
-    "m99.q5": {"l1": "g", "l2": "o", "l3": "g", "l4": "o"},
-    "m99.q6": {"number": 90, "unit": "days"},
-    "m99.q7": "himaya",
-}
 
 #: Partly right answers and the points they earn, worked out by hand from the keys.
 PARTIAL = {
