@@ -88,6 +88,8 @@ def _sqlite_settings(dbapi_connection, _record) -> None:
     # Still a consistent database after a crash of the grader; only an OS crash
     # or power cut can lose the last commits (SQLite's documented trade-off).
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+    # write-ahead log: parallel grading processes' reads never wait for each other's commits (a local disk
+    # is needed, as for any SQLite gradebook; the log is folded back into gradebook.db when grading ends)
     dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 

@@ -14,6 +14,7 @@ def test_gradebooks_share_an_engine_only_inside(tmp_path):
             one.add_student("t1")
             assert [s.id for s in two.students] == ["t1"]  # each still commits to the same database
             assert two.db.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+            assert two.db.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     with Gradebook(url) as one, Gradebook(url) as two:
         assert one.engine is not two.engine
         assert [s.id for s in one.students] == ["t1"]
