@@ -132,7 +132,7 @@ def bare_execution_seconds(course: Course, module: str, trainees: list[str]) -> 
             nb = nbformat.read(path, as_version=4)
             NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                            resources={"metadata": {"path": str(folder)}}).execute(
-                env={**os.environ, "HIMAYA_TRAINEE": trainee})
+                env={**os.environ, "HIMAYA_TRAINEE": trainee}, stderr=subprocess.DEVNULL)  # kernels' start-up notices
     return time.perf_counter() - started
 
 
