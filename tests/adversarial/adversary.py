@@ -512,6 +512,20 @@ class Scheduler:
         return value
 
 
+    def close(self) -> None:
+        """Stop the jobs still running when the session ends (a partial run needs only some of them)."""
+        import signal
+
+        for connection, (_, process, _) in list(self.running.items()):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.join()
+            connection.close()
+        self.running.clear()
+
+
 def _work(job, template, root, send) -> None:
     """In a forked worker: run one job, send back its result, leave without running the parent's exit code."""
     import traceback
@@ -590,7 +604,7 @@ def leaks(text: str) -> list[str]:
 GRADE_SCRIPT = """
 import json, sys
 from pathlib import Path
-sys.path.insert(0, {here!r})
+sys.path[:0] = [{here!r}, {tests!r}]  # the corpus, and tests/ for fixture_answers
 from adversary import grade, open_course, MODULE
 course = open_course(Path({root!r}))
 out = grade(course, {trainees!r}, "executing")
@@ -602,7 +616,7 @@ print("ADVERSARY-RESULT " + json.dumps({{t: {{"ok": o.result.ok if o.result else
 
 def grade_in_subprocess(root: Path, trainees: list[str], timeout: float = 150) -> tuple[int | None, dict, str]:
     """Run the executing path for ``trainees`` of the course at ``root`` in a fresh Python process."""
-    script = GRADE_SCRIPT.format(here=str(HERE), root=str(root), trainees=trainees)
+    script = GRADE_SCRIPT.format(here=str(HERE), tests=str(TESTS), root=str(root), trainees=trainees)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIMAYA_")}
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=str(TESTS.parent), env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)

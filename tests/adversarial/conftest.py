@@ -26,7 +26,9 @@ def template(tmp_path_factory):
 @pytest.fixture(scope="session")
 def scheduler(template, tmp_path_factory):
     """Every batch the test modules registered, run in worker processes as they are needed."""
-    return Scheduler(template, tmp_path_factory.mktemp("batches"))
+    jobs = Scheduler(template, tmp_path_factory.mktemp("batches"))
+    yield jobs
+    jobs.close()
 
 
 #: Weaknesses the corpus found that are not fixed yet (issue: grading that holds against

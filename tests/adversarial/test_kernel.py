@@ -319,7 +319,7 @@ GRADER_HUNTER = register_job("kernel-hunts-the-grader", _hunt_the_grader, weight
 def test_a_kernel_that_kills_the_grader(scheduler):
     """The kernel runs as a child of the grading process, as the same user: it can signal its parent."""
     batch, code, result, stderr = scheduler.result(GRADER_KILLER)
-    assert code == 0, f"the grading process died (exit status {code}); the rest of the cohort was never graded"
+    assert code == 0, f"the grading process died (exit status {code}); the rest of the cohort was never graded\n{stderr}"
     attacker = result[trainee_id("kill_the_grader")]
     assert attacker["escaped"] is None and (attacker["ok"] is False or attacker["scores"]["score"] == 0.0)
     assert attacker["ok"] is False and attacker["detail"]
@@ -330,7 +330,7 @@ def test_a_kernel_that_kills_the_grader(scheduler):
 def test_a_kernel_that_finds_the_grader_and_kills_it(scheduler):
     """Serial grading: the kernel looks up the grading process in /proc (same user) and kills it."""
     batch, code, result, stderr = scheduler.result(GRADER_HUNTER)
-    assert code == 0, f"the grading process died (exit status {code}); the rest of the cohort was never graded"
+    assert code == 0, f"the grading process died (exit status {code}); the rest of the cohort was never graded\n{stderr}"
 
 
 def test_a_kernel_that_kills_a_parallel_grading_process(scheduler):

@@ -20,6 +20,7 @@ from curriculum.exercises import KINDS, REGISTRY  # noqa: E402
 from curriculum.settings import settings  # noqa: E402
 from grading import simulate  # noqa: E402
 from grading.keys import notebook_keys, written_items  # noqa: E402
+from fixture_answers import PERFECT  # noqa: E402
 
 FIXTURE_NB = Path(__file__).resolve().parents[1] / "fixtures/course/notebooks/m99-fixture/m99-fixture.ipynb"
 KEYS = notebook_keys(FIXTURE_NB)
@@ -27,15 +28,7 @@ STYLES = ("right", "partial", "wrong", "blank", "alternate")
 
 #: What each style answers, worked out by hand from the fixture's keys and widgets.
 EXPECTED = {
-    "right": {
-        "m99.q1": "b",
-        "m99.q2": ["a", "c"],
-        "m99.q3": ["s1", "s2", "s3", "s4"],
-        "m99.q4": {"x": "one", "y": "two"},
-        "m99.q5": {"l1": "g", "l2": "o", "l3": "g", "l4": "o"},
-        "m99.q6": {"number": 90, "unit": "days"},
-        "m99.q7": "حماية",
-    },
+    "right": {**PERFECT, "m99.q7": "حماية"},  # the simulator types the key's first form
     "partial": {
         "m99.q1": "a",  # single choice has no partial answer: another option
         "m99.q2": ["a"],  # one right option, no wrong one
