@@ -6,7 +6,8 @@ pass), each export deep-copying and validating the notebook.  Where no kernel
 runs between the two passes, nothing happens on disk in between that the
 second pass needs, so :class:`OnePassAutograde`
 runs both preprocessor lists, in nbgrader's order, on one read of the
-submission and writes the result once.  Everything else is nbgrader's own:
+submission and writes the result once, through :class:`OnePassExporter`.
+Everything else is nbgrader's own:
 the assignment set-up (student, submission and timestamp in the gradebook,
 files copied from the source), the preprocessors, the writer and the
 permissions.  ``tests/grading/test_autograde.py`` compares both paths
@@ -15,14 +16,42 @@ notebook for notebook.
 from __future__ import annotations
 
 import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbformat import validator
 from nbgrader import utils
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
 from nbgrader.utils import capture_log, temp_attrs
+from traitlets import Type
+
+
+class OnePassExporter(NotebookExporter):
+    """nbconvert's notebook export of a notebook read for this export alone, without defensive copies.
+
+    nbconvert deep-copies the notebook three times per export (before, around the
+    preprocessors, before writing) and validates it twice more when writing; the
+    notebook here is a fresh read nobody else holds, so it is normalised (one copy),
+    run through the preprocessors, validated once and written as nbformat writes it.
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = self._init_resources(resources)
+        if "language" in nb["metadata"]:
+            resources["language"] = nb["metadata"]["language"].lower()
+        _, nb = validator.normalize(nb)
+        preprocessor = None
+        for preprocessor in self._preprocessors:
+            nb, resources = preprocessor(nb, resources)
+        self._validate_preprocessor(nb, preprocessor)  # once, after all of them (optimistic validation)
+        resources["output_suffix"] = ".nbconvert"
+        output = nbformat.v4.nbjson.writes(nb)
+        return output if output.endswith("\n") else output + "\n", resources
 
 
 class OnePassAutograde(Autograde):
     """Autograde with the sanitize and grading preprocessors in one export (no kernel in between)."""
+
+    exporter_class = Type(OnePassExporter, klass=NotebookExporter).tag(config=True)
 
     def _init_preprocessors(self) -> None:
         self.exporter._preprocessors = []
