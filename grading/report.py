@@ -106,18 +106,20 @@ def by_group(cohort: Cohort, attribute: str) -> tuple[list[dict], str | None]:
             row["modules"][module] = {"submitted": len(done),
                                       "mean": (100 * sum(shares) / len(shares)) if shares else None}
         rows.append(row)
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(groups) + 1.2), layout="constrained")
     modules = list(cohort.modules)
+    # tall enough for the bars and for the legend's one line per module (a course has fourteen)
+    fig, ax = plt.subplots(figsize=(8, max(0.45 * len(groups) + 1.2, 0.17 * len(modules) + 0.9)), layout="constrained")
     height = 0.8 / max(1, len(modules))
     for k, module in enumerate(modules):
         values = [r["modules"][module]["mean"] or 0 for r in rows]
         ax.barh([i + k * height for i in range(len(rows))], values, height, label=module,
-                color=PALETTE[k % len(PALETTE)])
+                color=PALETTE[k % len(PALETTE)], hatch="///" if k >= len(PALETTE) else None,
+                edgecolor="white", linewidth=0)  # past the palette's colours, hatched: every module its own look
     ax.set_yticks([i + height * (len(modules) - 1) / 2 for i in range(len(rows))], groups, fontsize=8)
     ax.set_xlabel("mean score (% of max)")
     ax.set_xlim(0, 100)
     ax.invert_yaxis()  # same order as the table below it
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    fig.legend(fontsize=7, frameon=False, loc="outside right upper")  # beside the bars, never over them
     return rows, _png(fig)
 
 

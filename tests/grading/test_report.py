@@ -40,6 +40,27 @@ def test_breakdown_by_ministry(cohort):
     assert figure.startswith("data:image/png;base64,")
 
 
+def test_the_breakdown_of_a_whole_course_lays_out_with_long_ministry_names():
+    """Fourteen modules and a few long ministry names: matplotlib must not give up the layout (it only warns)."""
+    import warnings
+
+    from curriculum.figures import use_course_style
+
+    use_course_style()  # as render() draws
+    modules = {}
+    for k in range(14):
+        results = ModuleResults(f"m{k:02d}-module-with-a-long-name", ["q1"], [1.0])
+        results.marks = {"A": [1], "B": [0], "C": [1]}
+        modules[results.module] = results
+    names = ["General Directorate for National Security (Morocco)", "Ministry of Interior (United Arab Emirates)",
+             "Public Security Directorate (Jordan)"]
+    roster = {t: Trainee(t, t, name, "Country", "ar") for t, name in zip("ABC", names)}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="constrained_layout not applied")
+        rows, figure = by_group(Cohort(modules, list("ABC"), {}, roster, {}, []), "ministry")
+    assert len(rows) == 3 and figure.startswith("data:image/png;base64,")
+
+
 def test_submissions_to_look_at(cohort):
     rows = to_look_at(cohort)
     kinds = {(r["trainees"], r["kind"]) for r in rows}
