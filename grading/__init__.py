@@ -13,6 +13,6 @@ if _bin not in os.environ.get("PATH", "").split(os.pathsep):
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
 # jsonschema checks the "iri" format with rfc3987_syntax when it is installed (jupyter-events pulls it in),
 # which builds a grammar on import: 0.9 s in every grading process and pool worker. No schema the grader
-# validates (nbformat's, nbgrader's cell metadata) uses that format; a process that does keeps it
-# imported before this runs.
+# validates (nbformat's, nbgrader's cell metadata) uses that format. A process that imported it
+# before this line keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)

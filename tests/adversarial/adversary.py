@@ -471,7 +471,6 @@ class Scheduler:
 
     def result(self, name: str):
         import multiprocessing
-        import signal
         from multiprocessing.connection import wait
 
         context = multiprocessing.get_context("fork")
@@ -497,12 +496,7 @@ class Scheduler:
                 self.done[job] = (kind, value)
             for connection, (job, process, started) in list(self.running.items()):
                 if time.monotonic() - started > self.JOB_TIMEOUT:
-                    try:
-                        os.killpg(process.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    process.join()
-                    del self.running[connection]
+                    self._stop(connection)
                     self.done[job] = ("error", f"{job} did not finish in {self.JOB_TIMEOUT} s: killed")
         kind, value = self.done[name]
         if kind == "error":
@@ -511,19 +505,22 @@ class Scheduler:
             value.cases = JOBS[name][1]
         return value
 
-
     def close(self) -> None:
         """Stop the jobs still running when the session ends (a partial run needs only some of them)."""
+        for connection in list(self.running):
+            self._stop(connection)
+
+    def _stop(self, connection) -> None:
+        """Kill a running job with every process of its session."""
         import signal
 
-        for connection, (_, process, _) in list(self.running.items()):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.join()
-            connection.close()
-        self.running.clear()
+        _, process, _ = self.running.pop(connection)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.join()
+        connection.close()
 
 
 def _work(job, template, root, send) -> None:
