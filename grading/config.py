@@ -111,9 +111,11 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     # Symlinks and special files in the exchange are skipped (and reported), never followed.
     c.ExchangeFactory.collect = "grading.exchange.SafeCollect"
     # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
-    # extends nbgrader's own feedback template
-    c.HTMLExporter.template_file = "himaya.html.j2"
-    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+    # extends nbgrader's own feedback template. Only for the exporter GenerateFeedback makes (its parent):
+    # formgrader renders submissions with an HTMLExporter of its own and its 'formgrade' template
+    c.GenerateFeedback.HTMLExporter.template_name = "feedback"
+    c.GenerateFeedback.HTMLExporter.template_file = "himaya.html.j2"
+    c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.GenerateFeedback.preprocessors = [
         GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
     ]

@@ -198,3 +198,40 @@ def test_grading_kernels_are_sandboxed_away_from_the_source_nbgraders_folders_an
     assert str(tmp_path / "elsewhere") in configure(layout=layout).ExecuteAsTrainee.hidden_paths
     # validated once per notebook, after the last preprocessor, not after each (nbconvert's option)
     assert configure(layout=layout).NotebookExporter.optimistic_validation is True
+
+
+def _formgrader_config(layout) -> Config:
+    """The configuration formgrader's server extension runs with: its own settings, then the course's file."""
+    from nbgrader.server_extensions.formgrader.formgrader import FormgradeExtension
+
+    c = FormgradeExtension().build_extra_config()
+    c.merge(configure(layout=layout))
+    return c
+
+
+def test_formgrader_renders_a_submission_with_its_own_template(layout, fixture_notebooks):
+    """#14: formgrader's submission page was HTTP 500 (TemplateNotFound: himaya.html.j2)."""
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+
+    exporter = HTMLExporter(config=_formgrader_config(layout))  # as formgrader builds it (no parent)
+    nb = nbformat.read(str(fixture_notebooks / "m99-fixture" / "m99-fixture.ipynb"), as_version=4)
+    resources = {"assignment_id": "m99-fixture", "notebook_id": "m99-fixture", "submission_id": "s1", "index": 0,
+                 "total": 1, "base_url": "", "student": "t1", "last_name": None, "first_name": None,
+                 "notebook_path": "autograded/t1/m99-fixture/m99-fixture.ipynb"}
+    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    assert exporter.template_name == "formgrade" and exporter.template_file != "himaya.html.j2"
+    # the written answer's task cell gets formgrader's score field and comment box
+    assert 'class="score tabbable" id="m99-q8"' in html and 'id="m99-q8-comment"' in html
+
+
+def test_feedback_keeps_the_course_template(layout):
+    """The exporter nbgrader's GenerateFeedback makes (its child) uses the course's feedback page."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+
+    for c in (configure(layout=layout), _formgrader_config(layout)):
+        feedback = GenerateFeedback(coursedir=CourseDirectory(config=c), config=c)
+        exporter = HTMLExporter(parent=feedback, config=feedback.config)  # as nbgrader's BaseConverter.start does
+        assert exporter.template_file == "himaya.html.j2" and exporter.template_name == "feedback"
+        assert exporter.extra_template_basedirs[0].endswith("grading/templates")
