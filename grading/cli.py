@@ -71,6 +71,52 @@ def cmd_feedback(args) -> int:
     return _report(_course(args).feedback(args.module, args.trainees or None))
 
 
+def cmd_release_feedback(args) -> int:
+    """Hand generated feedback pages to trainees through nbgrader's exchange (they fetch it in Assignment List)."""
+    course = _course(args)
+    if args.all and args.module:
+        raise PipelineError("give a module or --all, not both")
+    if not args.all and not args.module:
+        raise PipelineError(f"name a module to release feedback of (or --all); the modules are: "
+                            f"{', '.join(course.modules())}")
+    modules = [m for m in course.modules() if _with_feedback(course, m)] if args.all else [args.module]
+    if args.all and not modules:
+        raise PipelineError("no module has feedback yet: run `python -m grading feedback <module>` first")
+    for module in modules:
+        course.check_released(module)
+        ready = _with_feedback(course, module)
+        if args.trainees:
+            missing = sorted(set(args.trainees) - set(ready))
+            if missing:
+                raise PipelineError(f"no feedback of {module} for {', '.join(missing)} yet: run "
+                                    f"`python -m grading feedback {module} {' '.join(missing)}` first")
+            ready = sorted(args.trainees)
+        if not ready:
+            raise PipelineError(f"no feedback of {module} yet: run `python -m grading feedback {module}` first")
+        for trainee in sorted(set(course.graded(module)) - set(ready)) if not args.trainees else []:
+            print(f"warning: {trainee} is graded on {module} but has no feedback yet (not released): "
+                  f"run `python -m grading feedback {module} {trainee}`", file=sys.stderr)
+        for trainee in ready:
+            graded = course.layout.step("autograded") / trainee / module
+            newest = max((p.stat().st_mtime for p in graded.glob("*.ipynb")), default=0)
+            if any(page.stat().st_mtime < newest for page in course.feedback_files(module, trainee)):
+                print(f"warning: {trainee}'s feedback on {module} is older than their grading: "
+                      f"run `python -m grading feedback {module} {trainee}` to release the new grades", file=sys.stderr)
+        if args.trainees:
+            for trainee in ready:
+                course._ok(course.api.release_feedback(module, trainee), f"release feedback of {module} to {trainee}")
+        else:
+            course.release_feedback(module)  # every generated page of the module, in one nbgrader run
+        print(f"released feedback of {module} to {len(ready)} trainee{'s' if len(ready) != 1 else ''}")
+    return 0
+
+
+def _with_feedback(course: Course, module: str) -> list[str]:
+    """The trainees who have a generated feedback page of ``module``."""
+    folder = course.layout.step("feedback")
+    return sorted(p.name for p in folder.iterdir() if course.feedback_files(module, p.name)) if folder.is_dir() else []
+
+
 def cmd_export(args) -> int:
     path = _course(args).export(Path(args.to))
     print(f"wrote {path}")
@@ -153,6 +199,11 @@ def main(argv=None) -> int:
             p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                            help="submissions graded at once, in separate processes (default: cores)")
             p.add_argument("--force", action="store_true", help="regrade trainees already graded")
+    p = sub.add_parser("release-feedback", help="release generated feedback to trainees (nbgrader's exchange)")
+    p.add_argument("module", nargs="?")
+    p.add_argument("trainees", nargs="*")
+    p.add_argument("--all", action="store_true", help="every module with generated feedback")
+    p.set_defaults(func=cmd_release_feedback)
     p = sub.add_parser("export", help="export the gradebook as nbgrader's CSV")
     p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))
     p.set_defaults(func=cmd_export)

@@ -154,3 +154,62 @@ def test_autograde_all_grades_every_collected_module_in_one_run(course_root, cap
     assert code == 0 and "0 done, 0 failed" in out
     code, _, err = run(capsys, "autograde", "m00-orientation", "--all")
     assert code == 2 and "give a module or --all, not both" in err
+
+
+def test_release_feedback_hands_generated_pages_to_trainees(course_root, capsys, tmp_path):
+    """#14: `grading feedback` only generated pages; nothing released them to the exchange for trainees."""
+    from grading.config import Layout
+    from grading.course import Course
+
+    module = "m00-orientation"
+    assert run(capsys, "release", module)[0] == 0
+    course = Course(Layout(root=course_root))
+    desks = {trainee: tmp_path / "desks" / trainee for trainee in ("t1", "t2")}
+    for trainee, desk in desks.items():  # through nbgrader's exchange, as from Assignment List
+        course.fetch(module, trainee, desk)
+        course.submit(module, trainee, desk)
+    assert run(capsys, "collect", module)[0] == 0
+    assert run(capsys, "autograde", module, "--jobs", "1")[0] == 0
+
+    code, _, err = run(capsys, "release-feedback", module)
+    assert code == 2 and f"no feedback of {module} yet: run `python -m grading feedback {module}` first" in err
+    assert run(capsys, "feedback", module, "t1")[0] == 0
+    code, out, err = run(capsys, "release-feedback", module)
+    assert code == 0 and f"released feedback of {module} to 1 trainee\n" in out
+    assert f"t2 is graded on {module} but has no feedback yet (not released)" in err
+    released = list((course.layout.exchange / "himaya" / "feedback").glob("*.html"))
+    assert len(released) == 1
+
+    with course._exchange("FetchFeedback", module, "t1", desks["t1"]) as app:  # the trainee's side
+        app.start()
+    pages = list((desks["t1"] / module / "feedback").glob("*/*.html"))
+    assert len(pages) == 1 and pages[0].read_text() == course.feedback_files(module, "t1")[0].read_text()
+    assert 'lang="ar"' in pages[0].read_text() or 'lang="en"' in pages[0].read_text()  # the course's own page
+
+    assert run(capsys, "feedback", module)[0] == 0
+    code, out, err = run(capsys, "release-feedback", "--all")
+    assert code == 0 and f"released feedback of {module} to 2 trainees" in out and not err
+    assert len(list((course.layout.exchange / "himaya" / "feedback").glob("*.html"))) == 2
+    code, out, _ = run(capsys, "release-feedback", module, "t2")
+    assert code == 0 and f"released feedback of {module} to 1 trainee" in out
+    import os  # graded again after its feedback was generated: say so
+    graded = course.layout.step("autograded") / "t2" / module / f"{module}.ipynb"
+    os.utime(graded, (graded.stat().st_atime, graded.stat().st_mtime + 60))
+    code, _, err = run(capsys, "release-feedback", module, "t2")
+    assert code == 0 and f"t2's feedback on {module} is older than their grading" in err
+
+
+def test_release_feedback_bad_input(course_root, capsys):
+    code, _, err = run(capsys, "release-feedback")
+    assert code == 2 and "name a module to release feedback of (or --all); the modules are: m00-orientation" in err
+    code, _, err = run(capsys, "release-feedback", "m77-nothing")
+    assert code == 2 and "unknown module 'm77-nothing'" in err
+    code, _, err = run(capsys, "release-feedback", "m00-orientation")
+    assert code == 2 and "m00-orientation was never released" in err
+    code, _, err = run(capsys, "release-feedback", "--all")
+    assert code == 2 and "no module has feedback yet: run `python -m grading feedback <module>` first" in err
+    code, _, err = run(capsys, "release-feedback", "m00-orientation", "--all")
+    assert code == 2 and "give a module or --all, not both" in err
+    assert run(capsys, "release", "m00-orientation")[0] == 0
+    code, _, err = run(capsys, "release-feedback", "m00-orientation", "t9")
+    assert code == 2 and "no feedback of m00-orientation for t9 yet" in err and "Traceback" not in err
