@@ -21,6 +21,7 @@ from nbgrader.preprocessors import (
 import nbgrader
 from traitlets.config import Config
 
+from .late import LatePolicy
 from .preprocessors import (
     AuditOutputs, AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, LimitOutputBytes,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAudit, SaveAutoGrades, ScoreWidgetAnswers, SnapshotAnswers,
@@ -110,6 +111,14 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     ]
     # Symlinks and special files in the exchange are skipped (and reported), never followed.
     c.ExchangeFactory.collect = "grading.exchange.SafeCollect"
+    # The late policy (grading/late.py, stated in README): after the due date of each module (its nbgrader
+    # duedate) and a grace period, a penalty. The same penalty in autograde, feedback, grades.csv and the report
+    c.AssignLatePenalties.plugin_class = LatePolicy
+    c.LatePolicy.penalty_method = "per_day"  # or "none" (flag only) or "zero"
+    c.LatePolicy.grace_minutes = 60.0
+    c.LatePolicy.per_day = 0.1  # share of the score lost per started day late
+    # `nbgrader export` writes the course's grades.csv (roster merged; grading/export.py), as `python -m grading export`
+    c.ExportApp.plugin_class = "grading.export.CourseExport"
     # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
     # extends nbgrader's own feedback template. Only for the exporter GenerateFeedback makes (its parent):
     # formgrader renders submissions with an HTMLExporter of its own and its 'formgrade' template
@@ -119,6 +128,8 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.GenerateFeedback.preprocessors = [
         GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
     ]
+    # first, the late penalty again, on the score as graded now (written answers included): GetGrades shows it
+    c.GenerateFeedback.preprocessors = [AssignLatePenalties, *c.GenerateFeedback.preprocessors]
     return c
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
-from nbgrader.plugins import CsvExportPlugin
 from nbgrader.utils import temp_attrs
 from tqdm.auto import tqdm
 from traitlets.config import Config
@@ -416,10 +415,12 @@ class Course:
     def release_feedback(self, module: str) -> None:
         self._ok(self.api.release_feedback(module), f"release feedback {module}")
 
-    def export(self, path: Path) -> Path:
-        """nbgrader's CSV export of the whole gradebook to ``path``."""
+    def export(self, path: Path, roster: Path | None = None) -> Path:
+        """The course's grades.csv (grading/export.py) to ``path``, with ``roster`` merged when given."""
+        from .export import CourseExport
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        plugin = CsvExportPlugin(to=str(path))
+        plugin = CourseExport(config=self.config, to=str(path), roster=str(roster) if roster else "")
         with Gradebook(self.layout.db_url) as gb:
             plugin.export(gb)
         return path

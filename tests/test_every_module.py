@@ -60,11 +60,11 @@ def test_partial_answers_earn_exactly_their_partial_credit(every_module):
         assert run.scores[module]["t-partial"]["score"] == pytest.approx(total, abs=0.02)
 
 
-def test_grades_csv_is_nbgraders_export(every_module):
+def test_grades_csv_is_the_courses_export(every_module):
     run = every_module
-    rows = list(csv.DictReader(run.grades_csv.open()))
-    assert {"assignment", "student_id", "score", "max_score"} <= set(rows[0])
-    by = {(r["assignment"], r["student_id"]): r for r in rows}
+    rows = list(csv.DictReader(run.grades_csv.open(encoding="utf-8-sig")))
+    assert {"module", "trainee_id", "name", "score", "max_score", "awaiting_manual_grading"} <= set(rows[0])
+    by = {(r["module"], r["trainee_id"]): r for r in rows}
     for module in run.modules:
         assert float(by[(module, "t-perfect")]["score"]) == float(by[(module, "t-perfect")]["max_score"])
         assert float(by[(module, "t-blank")]["score"]) == 0
