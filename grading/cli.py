@@ -118,7 +118,7 @@ def _with_feedback(course: Course, module: str) -> list[str]:
 
 
 def cmd_export(args) -> int:
-    path = _course(args).export(Path(args.to))
+    path = _course(args).export(Path(args.to), roster=Path(args.roster) if args.roster else None)
     print(f"wrote {path}")
     return 0
 
@@ -204,7 +204,8 @@ def main(argv=None) -> int:
     p.add_argument("trainees", nargs="*")
     p.add_argument("--all", action="store_true", help="every module with generated feedback")
     p.set_defaults(func=cmd_release_feedback)
-    p = sub.add_parser("export", help="export the gradebook as nbgrader's CSV")
+    p = sub.add_parser("export", help="write grades.csv: a row per trainee and module, the roster merged")
+    p.add_argument("--roster", help="CSV: trainee_id,name,ministry,country,language (names in every row)")
     p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("report", help="write the cohort report (one self-contained HTML file)")

@@ -112,8 +112,8 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
                 grade_written(course, module, persona, style, nb_path.stem)
         result.failures += [(module, r) for r in course.feedback(module, progress=progress) if not r.ok]
         result.scores[module] = course.scores(module)
-    result.grades_csv = course.export(layout.base / "grades.csv")
     trainees = roster.read(roster.write(layout.base / "roster.csv", demo_roster(personas)))
+    result.grades_csv = course.export(layout.base / "grades.csv", roster=layout.base / "roster.csv")
     result.report = report.render(cohort.gather(course, modules, roster=trainees), layout.base / "report.html",
                                   title="Himaya cohort report — simulated demo cohort")
     result.seconds = time.perf_counter() - started

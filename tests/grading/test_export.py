@@ -125,3 +125,17 @@ def test_nbgrader_export_writes_the_same_file(course, tmp_path):
                            f"--CourseExport.roster={roster}"], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert theirs.read_bytes() == ours.read_bytes()
+
+
+def test_the_command_line_merges_the_roster(course, tmp_path, capsys):
+    from grading import cli
+
+    course, roster = course
+    path = tmp_path / "cli.csv"
+    assert cli.main(["--root", str(course.layout.root), "--work", course.layout.work,
+                     "export", "--roster", str(roster), "--to", str(path)]) == 0
+    assert _rows(path)["t1"]["name"] == ARABIC_NAME
+    (tmp_path / "bad.csv").write_text("trainee_id,name\nt1,x\n")
+    assert cli.main(["--root", str(course.layout.root), "--work", course.layout.work,
+                     "export", "--roster", str(tmp_path / "bad.csv"), "--to", str(path)]) == 2
+    assert "lacks the column(s) ministry, country, language" in capsys.readouterr().err
