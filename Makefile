@@ -35,8 +35,10 @@ adversarial: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m grading.bench
 
+# A trainee's JupyterLab as on the hub: fetch, validate and submit from Nbgrader › Assignment List
+# (`make lab TRAINEE=t-alice`, default: your login name; LAB_ARGS='--lang en --port 8890' for more).
 lab: $(STAMP)
-	$(BIN)/python -m grading lab
+	$(BIN)/python -m grading lab $(if $(TRAINEE),--trainee $(TRAINEE)) $(LAB_ARGS)
 
 # The course's JupyterHub on this machine (Linux, root): demo accounts, PostgreSQL gradebook,
 # nbgrader's exchange; prints the URL and the passwords; Ctrl-C stops it (deploy/README.md).

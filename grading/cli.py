@@ -153,19 +153,10 @@ def cmd_readme(args) -> int:
 
 
 def cmd_lab(args) -> int:
-    """Open JupyterLab on a trainee's copy of the released modules."""
-    course = _course(args)
-    workspace = course.layout.base / "lab"
-    for module in course.modules():
-        course.release(module)
-        if not (workspace / module).exists():
-            course.fetch(module, os.environ.get("USER", "trainee"), workspace)
-    print(f"JupyterLab on {workspace}")
-    extra = list(args.lab_args)
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
-        extra.append("--allow-root")
-    return subprocess.call([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={workspace}", *extra],
-                           cwd=workspace)
+    """Open JupyterLab as a trainee, set up as on the hub (grading/lab.py)."""
+    from . import lab
+
+    return lab.run(_course(args), trainee=args.trainee, lang=args.lang, extra=args.lab_args)
 
 
 def main(argv=None) -> int:
@@ -215,7 +206,10 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("readme", help="regenerate the README's module list from the syllabus")
     p.set_defaults(func=cmd_readme)
-    p = sub.add_parser("lab", help="open JupyterLab on a trainee's copy of the course (other options go to JupyterLab)")
+    p = sub.add_parser("lab", help="JupyterLab as a trainee: fetch, validate and submit from Nbgrader › Assignment "
+                                   "List (releases only modules whose source changed; other options go to JupyterLab)")
+    p.add_argument("--trainee", help="the trainee's id (default: $USER)")
+    p.add_argument("--lang", choices=("ar", "en"), help="the course's language at first (default: Arabic)")
     p.set_defaults(func=cmd_lab)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":
