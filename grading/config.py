@@ -22,6 +22,7 @@ import nbgrader
 from traitlets.config import Config
 
 from .late import LatePolicy
+from .feedback import TeachFeedback  # after the redaction: question, answer in words, key after the due date
 from .preprocessors import (
     AuditOutputs, AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, LimitOutputBytes,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAudit, SaveAutoGrades, ScoreWidgetAnswers, SnapshotAnswers,
@@ -126,7 +127,7 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.GenerateFeedback.HTMLExporter.template_file = "himaya.html.j2"
     c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.GenerateFeedback.preprocessors = [
-        GetGrades, RedactHiddenTests, RedactMarkScheme, CSSHTMLHeaderPreprocessor,
+        GetGrades, RedactHiddenTests, RedactMarkScheme, TeachFeedback, CSSHTMLHeaderPreprocessor,
     ]
     # first, the late penalty again, on the score as graded now (written answers included): GetGrades shows it
     c.GenerateFeedback.preprocessors = [AssignLatePenalties, *c.GenerateFeedback.preprocessors]

@@ -1,0 +1,280 @@
+"""Feedback that teaches (grading/feedback.py), on real pages nbgrader generates for the fixture module.
+
+One course is released, fetched, answered, submitted, collected, autograded
+and given feedback once for this file (a kernel runs for the fixture's code
+test: ~10 s); each test reads the pages, or regenerates them after moving the
+module's due date.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from curriculum import answers
+from curriculum.settings import ANSWERS_FILENAME
+from grading.config import Layout
+from grading.course import Course
+
+from fixture_answers import PERFECT  # tests/ is on pytest's path
+
+MODULE = "m99-fixture"
+FIXTURE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "course" / "notebooks"
+FUTURE = datetime.utcnow() + timedelta(days=30)
+
+#: Arabic trainee: q1 wrong (a), q2 half right (a, b), q3 order partly wrong, the rest right, q8 written.
+AR_ANSWERS = dict(PERFECT, **{
+    "m99.q1": "a", "m99.q2": ["b", "a"], "m99.q3": ["s2", "s1", "s3", "s4"],
+    "m99.q7": "<script>alert('x')</script>", "m99.q8": "Reports <b>are</b> not victims.",
+})
+#: English trainee: everything right, written answer left empty.
+EN_ANSWERS = dict(PERFECT)
+TRAINEES = {"t-ar": ("ar", AR_ANSWERS), "t-en": ("en", EN_ANSWERS)}
+
+
+def _answers(folder, trainee, language, values):
+    items = {item: {"value": value, "kind": "test", "time": "2025-01-01T00:00:00+00:00", "changes": 1}
+             for item, value in values.items()}
+    answers.write(folder / ANSWERS_FILENAME, answers.Answers(trainee=trainee, language=language, items=items))
+
+
+EXPLAIN = {"ar": "لأن ب هو الخيار الذي طلبه السؤال.", "en": "B is right because the question asks for b."}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Course:
+    root = tmp_path_factory.mktemp("feedback")
+    shutil.copytree(FIXTURE_NOTEBOOKS, root / "notebooks")
+    source = root / "notebooks" / MODULE / f"{MODULE}.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "m99-q1"]
+    cell.source = cell.source.replace("KEY = {'answer': 'b'}", f"KEY = {{'answer': 'b', 'explain': {EXPLAIN!r}}}")
+    assert "explain" in cell.source
+    nbformat.write(nb, str(source))
+    course = Course(Layout(root=root, work="build"))
+    course.release(MODULE, duedate=FUTURE)
+    for trainee, (language, values) in TRAINEES.items():
+        workspace = root / "trainees" / trainee
+        folder = course.fetch(MODULE, trainee, workspace)
+        _answers(folder, trainee, language, values)
+        course.submit(MODULE, trainee, workspace)
+    course.collect(MODULE)
+    results = course.autograde(MODULE, progress=False)
+    assert all(r.ok for r in results), results
+    set_duedate(course, passed())  # after every submission: none is late
+    course.feedback(MODULE, progress=False)
+    return course
+
+
+def page(course, trainee) -> str:
+    (path,) = course.feedback_files(MODULE, trainee)
+    return path.read_text(encoding="utf-8")
+
+
+def passed() -> datetime:
+    """A due date that has just passed (nbgrader keeps naive UTC)."""
+    return datetime.utcnow() - timedelta(seconds=1)
+
+
+def set_duedate(course, when):
+    with Gradebook(course.layout.db_url) as gb:
+        gb.update_or_create_assignment(MODULE, duedate=when)
+
+
+@pytest.fixture
+def before_due(course):
+    """The pages generated again while the due date is still ahead; the past due date restored afterwards."""
+    set_duedate(course, FUTURE)
+    course.feedback(MODULE, progress=False)
+    yield {t: page(course, t) for t in TRAINEES}
+    set_duedate(course, passed())
+    course.feedback(MODULE, progress=False)
+
+
+class _Blocks(HTMLParser):
+    """Text of each ``himaya-teach`` block, by the class of its parts."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks, self._stack = [], []
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class", "") or ""
+        if "himaya-teach" in classes.split():
+            self.blocks.append({})
+        self._stack.append(next((c for c in classes.split() if c.startswith("himaya-")), None))
+
+    def handle_endtag(self, tag):
+        if self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if self.blocks:
+            for cls in set(self._stack) - {None, "himaya-teach"}:  # every part (question, answer…) it is in
+                part = self.blocks[-1]
+                part[cls] = part.get(cls, "") + data
+
+
+def blocks(html: str) -> dict[str, dict]:
+    parser = _Blocks()
+    parser.feed(html)
+    return {re.sub(r"\s+", "", b.get("himaya-id", "")): b for b in parser.blocks}
+
+
+# -- the question and the answer in words --------------------------------------------------
+
+def test_each_graded_item_states_its_question_in_the_trainees_language(course):
+    ar, en = blocks(page(course, "t-ar")), blocks(page(course, "t-en"))
+    assert set(ar) == set(en) == {f"m99.q{n}" for n in range(1, 8)}
+    assert "اختر ب" in ar["m99.q1"]["himaya-question"] and "Pick b" not in page(course, "t-ar")
+    assert "Pick b" in en["m99.q1"]["himaya-question"]
+    assert "How many days?" in en["m99.q6"]["himaya-question"]
+
+
+def test_the_answer_is_described_in_words_in_the_order_the_options_were_shown(course):
+    ar = blocks(page(course, "t-ar"))
+    assert ar["m99.q1"]["himaya-yours"].strip().startswith("إجابتك:")
+    assert "أ" in ar["m99.q1"]["himaya-yours"]
+    html = page(course, "t-ar")
+    q2 = html[html.index("m99.q2</span>"):]
+    yours = q2[q2.index("himaya-yours"):q2.index("himaya-result")]
+    # saved as ["b", "a"], shown as the widget listed them: أ (a) before ب (b)
+    assert re.search(r"<li>أ.*</li><li>ب", yours)
+    q3 = html[html.index("m99.q3</span>"):]
+    order = re.findall(r"<li>(ثان|أول|ثالث|رابع)", q3[q3.index("himaya-yours"):q3.index("himaya-result")])
+    assert order == ["ثان", "أول", "ثالث", "رابع"]  # the trainee's own order
+    en = blocks(page(course, "t-en"))
+    assert "90 days" in en["m99.q6"]["himaya-yours"]
+    assert "x → one" in en["m99.q4"]["himaya-yours"] and "y → two" in en["m99.q4"]["himaya-yours"]
+
+
+def test_the_result_line_is_kept_and_the_empty_out_box_is_gone(course):
+    html = page(course, "t-ar")
+    assert "إجابة غير صحيحة." in blocks(html)["m99.q1"]["himaya-result"]
+    assert "Out[" not in html and "output_prompt" not in html.split("<body", 1)[1].replace(
+        'class="prompt output_prompt"></div>', "")
+
+
+def test_trainee_text_is_escaped(course):
+    html = page(course, "t-ar")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "<b>are</b>" not in html
+
+
+# -- the key and why: after the due date only ----------------------------------------------
+
+def test_after_the_due_date_the_right_answer_and_why_are_shown(course):
+    ar, en = blocks(page(course, "t-ar")), blocks(page(course, "t-en"))
+    assert "ب" in ar["m99.q1"]["himaya-key"]
+    assert "Why" in en["m99.q1"]["himaya-why"] and "B is right" in en["m99.q1"]["himaya-why"]
+    assert "لأن" in ar["m99.q1"]["himaya-why"]
+    q3 = page(course, "t-en")
+    q3 = q3[q3.index("m99.q3</span>"):]
+    assert re.findall(r"<li>(first|second|third|fourth)", q3[q3.index("himaya-key"):]) [:4] == \
+        ["first", "second", "third", "fourth"]
+    assert "90 days" in en["m99.q6"]["himaya-key"]
+    assert re.sub(r"\s+", " ", en["m99.q7"]["himaya-key"]).strip() == "Right answer: حماية or himaya"
+
+
+def test_before_the_due_date_neither_the_right_answer_nor_why_is_shown(course, before_due):
+    for trainee, html in before_due.items():
+        found = blocks(html)
+        assert found, trainee
+        for item, block in found.items():
+            assert 'class="himaya-key"' not in block and "himaya-why" not in block, (trainee, item)
+        assert 'class="himaya-key"' not in html and 'class="himaya-why"' not in html
+        assert "B is right" not in html and "لأن ب" not in html
+        assert 'class="himaya-later"' in html
+        assert "✔" not in html and "✘" not in html  # per-option marks would give the key away
+    assert "Pick b" in before_due["t-en"]  # the question and answer are still there
+    assert "after the due date" in before_due["t-en"]
+
+
+def test_without_a_due_date_keys_stay_hidden(course):
+    set_duedate(course, None)
+    try:
+        course.feedback(MODULE, ["t-en"], progress=False)
+        html = page(course, "t-en")
+        assert 'class="himaya-key"' not in html and "B is right" not in html
+        assert "once your instructor closes submissions" in html
+    finally:
+        set_duedate(course, passed())
+        course.feedback(MODULE, ["t-en"], progress=False)
+
+
+def test_an_extension_for_anyone_keeps_the_key_hidden_from_everyone(course):
+    with Gradebook(course.layout.db_url) as gb:
+        gb.grant_extension(MODULE, "t-ar", days=10)
+    try:
+        course.feedback(MODULE, ["t-en"], progress=False)
+        assert 'class="himaya-key"' not in page(course, "t-en")
+    finally:
+        with Gradebook(course.layout.db_url) as gb:
+            gb.find_submission(MODULE, "t-ar").extension = None
+            gb.db.commit()
+        course.feedback(MODULE, ["t-en"], progress=False)
+
+
+# -- written answers -------------------------------------------------------------------------
+
+def test_a_written_answer_not_graded_yet_says_awaiting_not_zero(course):
+    html = page(course, "t-ar")
+    anchor = html.index('name="m99-q8"')
+    heading = html[anchor:html.index("</div>", anchor)]
+    assert "بانتظار تقييم المدرّب" in heading and "0.0 / 3.0" not in heading
+    toc = html[html.index('id="toc"'):html.index("</ol>")]
+    assert "بانتظار تقييم المدرّب" in toc
+
+
+def test_a_graded_written_answer_shows_the_score_and_the_instructors_comment(course):
+    with Gradebook(course.layout.db_url) as gb:
+        grade = gb.find_grade("m99-q8", MODULE, MODULE, "t-ar")
+        grade.manual_score = 2.0
+        grade.needs_manual_grade = False
+        gb.find_comment("m99-q8", MODULE, MODULE, "t-ar").manual_comment = "Good: name the victim's needs too."
+        gb.db.commit()
+    course.feedback(MODULE, ["t-ar"], progress=False)
+    html = page(course, "t-ar")
+    anchor = html.index('name="m99-q8"')
+    heading = html[anchor:html.index("</div>", anchor)]
+    assert "2.0 / 3.0" in heading and "بانتظار" not in heading
+    assert "name the victim's needs too" in html.replace("&#39;", "'")
+
+
+# -- never a hidden test, a rubric or an external script ---------------------------------------
+
+def test_no_hidden_test_or_rubric_reaches_the_page(course):
+    for trainee in TRAINEES:
+        html = page(course, trainee)
+        for leak in ("BEGIN HIDDEN TESTS", "KEY =", "BEGIN MARK SCHEME", "Rubric", "double(5)", "explain"):
+            assert leak not in html, (trainee, leak)
+
+
+class _External(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "href"):
+            value = (attrs.get(name) or "").strip().lower()
+            if tag in ("script", "link", "img", "iframe") and re.match(r"(https?:)?//", value):
+                self.found.append((tag, value))
+
+
+def test_the_page_loads_nothing_from_the_network(course):
+    for trainee in TRAINEES:
+        html = page(course, trainee)
+        parser = _External()
+        parser.feed(html)
+        assert parser.found == [], trainee
+        assert "mathjax" not in html.lower()
+        assert not re.search(r"<script[^>]+src=", html)
