@@ -52,13 +52,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     # saving
     "saved": {"ar": "✔ حُفظت إجابتك ({time})", "en": "✔ Answer saved ({time})"},
     "not_answered": {"ar": "لم تُجب بعد.", "en": "Not answered yet."},
+    "partial": {
+        "ar": "◐ أجبت عن {answered} من {total}. حُفظت إجابتك ({time})",
+        "en": "◐ {answered} of {total} answered. Answer saved ({time})",
+    },
+    "still_saved": {"ar": "ما زالت إجابتك المحفوظة: {answer}.", "en": "Your saved answer is still {answer}."},
     "save_failed": {
-        "ar": "⚠ تعذّر حفظ الإجابة: {error}. أجابتك ما زالت في الخانة؛ أعد المحاولة.",
+        "ar": "⚠ تعذّر حفظ الإجابة: {error}. إجابتك ما زالت في الخانة؛ أعد المحاولة.",
         "en": "⚠ Could not save the answer: {error}. Your answer is still in the box; try again.",
     },
     "bad_number": {
         "ar": "⚠ اكتب رقمًا، مثل 90 أو 2.5 (لم يُحفظ: «{text}»).",
         "en": "⚠ Type a number, such as 90 or 2.5 (not saved: “{text}”).",
+    },
+    "out_of_range": {
+        "ar": "⚠ اكتب رقمًا من {minimum} إلى {maximum} (لم يُحفظ: «{text}»).",
+        "en": "⚠ Type a number from {minimum} to {maximum} (not saved: “{text}”).",
+    },
+    "below_minimum": {
+        "ar": "⚠ اكتب رقمًا لا يقل عن {minimum} (لم يُحفظ: «{text}»).",
+        "en": "⚠ Type a number of at least {minimum} (not saved: “{text}”).",
+    },
+    "above_maximum": {
+        "ar": "⚠ اكتب رقمًا لا يزيد على {maximum} (لم يُحفظ: «{text}»).",
+        "en": "⚠ Type a number of at most {maximum} (not saved: “{text}”).",
     },
     "choose_unit": {"ar": "اختر الوحدة.", "en": "Choose the unit."},
     "too_long": {
@@ -79,6 +96,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your saved answer: {answer}. It is graded after you submit.",
     },
     "practice_item": {"ar": "سؤال تدريبي (بلا درجات)", "en": "Practice item (no points)"},
+    # nbgrader's Validate (raised by status() in a grade cell)
+    "validate_missing": {
+        "ar": "⚠ {item} «{prompt}»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق.",
+        "en": "⚠ {item} “{prompt}”: not answered yet. Answer it, then validate again.",
+    },
+    "validate_partial": {
+        "ar": "⚠ {item} «{prompt}»: أجبت عن {answered} من {total} فقط. أكمل الإجابة ثم أعد التحقّق.",
+        "en": "⚠ {item} “{prompt}”: only {answered} of {total} answered. Complete it, then validate again.",
+    },
     # answers file problems
     "file_missing": {
         "ar": "لم يُعثر على ملف الإجابات؛ تُعدّ كل الأسئلة غير مُجاب عنها.",

@@ -1,5 +1,5 @@
 """Exercise widgets, one module per family; all save their answers the moment they change."""
-from .base import KINDS, REGISTRY, Exercise, Score, lookup, status
+from .base import KINDS, LINES, REGISTRY, Exercise, NotAnswered, Score, StatusLine, lookup, status
 from .choice import MultipleChoice, SingleChoice
 from .matching import Classify, Matching
 from .numeric import Numeric
@@ -7,7 +7,7 @@ from .ordering import Ordering
 from .text import FreeText, ShortText
 
 __all__ = [
-    "KINDS", "REGISTRY", "Exercise", "Score", "lookup", "status",
+    "KINDS", "LINES", "REGISTRY", "Exercise", "NotAnswered", "Score", "StatusLine", "lookup", "status",
     "SingleChoice", "MultipleChoice", "Ordering", "Matching", "Classify",
     "Numeric", "ShortText", "FreeText",
 ]

@@ -10,12 +10,15 @@ can run it in its own process, away from anything the trainee's kernel did.
 from __future__ import annotations
 
 import html
+import os
 import re
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
+from IPython.display import display
 from traitlets import Any as AnyTrait
 from traitlets import TraitError, validate
 
@@ -40,6 +43,8 @@ def item_id(grade_id: str) -> str | None:
 KINDS: dict[str, type["Exercise"]] = {}
 #: Live exercises of this kernel by item id (the latest cell run wins).
 REGISTRY: dict[str, "Exercise"] = {}
+#: Live status lines of grade cells by item id (refreshed when the item's status changes).
+LINES: dict[str, "weakref.WeakSet[StatusLine]"] = {}
 
 
 class KeyError_(ValueError):
@@ -115,6 +120,7 @@ class Exercise(widgets.VBox):
         self.relabel()
         self._restore()
         REGISTRY[self.item_id] = self
+        refresh_lines(self.item_id)
 
     # -- hooks for subclasses -------------------------------------------
     def _build(self) -> widgets.Widget:
@@ -137,6 +143,10 @@ class Exercise(widgets.VBox):
 
     def check_key(self, key: dict) -> None:
         """Raise KeyError_ when ``key`` does not fit this exercise's options."""
+
+    def progress(self, value) -> tuple[int, int]:
+        """(parts answered, parts in all) of ``value``: fully answered when they are equal."""
+        return (0 if value is None else 1), 1
 
     @staticmethod
     def score(answer, key: dict) -> Score:
@@ -174,7 +184,7 @@ class Exercise(widgets.VBox):
                 self.set_trait("value", self.clean(saved))
                 with self._quiet():
                     self._show(self.value)
-                self._set_status("saved", time=self._saved_time())
+                self._set_saved_status(self.value, self._saved_time())
             except (ValueError, TypeError, TraitError) as err:
                 self._set_status("bad_answer", error=err)
         else:
@@ -193,15 +203,46 @@ class Exercise(widgets.VBox):
         except OSError as err:
             self._set_status("save_failed", error=err.strerror or err)
             return
-        self._set_status("saved", time=stamp[11:19])
+        self._set_saved_status(change["new"], stamp[11:19])
 
-    def _set_status(self, key: str, **params) -> None:
-        """Show engine message ``key`` under the exercise; it follows the language."""
-        self._status_message = (key, params)
+    def _set_saved_status(self, value, time: str) -> None:
+        """Say what was saved: nothing yet, ``n of N`` parts, or the whole answer."""
+        answered, total = self.progress(value)
+        if answered == 0:
+            self._set_status("not_answered")
+        elif answered < total:
+            self._set_status("partial", answered=answered, total=total, time=time)
+        else:
+            self._set_status("saved", time=time)
+
+    def _refuse(self, key: str, **params) -> None:
+        """Say why typed input was not saved, and what stays saved (the answer is unchanged)."""
+        saved = answer_file.store().get(self.item_id)
+        also = []
+        if saved is not None:
+            also = [("still_saved", {"answer": lambda lang: self.describe(saved, lang)})]
+        self._set_status(key, also=also, **params)
+
+    def _set_status(self, key: str, also=(), **params) -> None:
+        """Show engine message ``key`` (then the messages ``also``) under the exercise and in
+        the item's grade-cell status lines; it follows the language.
+
+        A parameter may be a function of the language (an answer described in words).
+        """
+        self._status_message = [(key, params), *also]
         lang = settings.language
         self._status.value = (
             f'<div class="himaya-status" dir="{direction(lang)}" lang="{lang}">'
-            f"{html.escape(message(key, lang, **params))}</div>"
+            f"{html.escape(self.status_text(lang))}</div>"
+        )
+        refresh_lines(self.item_id)
+
+    def status_text(self, lang: str | None = None) -> str:
+        """The status under the exercise, in ``lang`` (default: the trainee's language)."""
+        lang = lang or settings.language
+        return " ".join(
+            message(key, lang, **{k: v(lang) if callable(v) else v for k, v in params.items()})
+            for key, params in getattr(self, "_status_message", [("not_answered", {})])
         )
 
     def relabel(self) -> None:
@@ -222,8 +263,8 @@ class Exercise(widgets.VBox):
         if self.practice is not None:
             self._check_button.description = message("check", lang)
         if getattr(self, "_status_message", None):
-            key, params = self._status_message
-            self._set_status(key, **params)
+            (key, params), *also = self._status_message
+            self._set_status(key, also=also, **params)
 
     def _practice_check(self) -> None:
         lang = settings.language
@@ -243,6 +284,8 @@ def relabel_all(change=None) -> None:
     """Relabel every live exercise after the trainee changes language."""
     for exercise in list(REGISTRY.values()):
         exercise.relabel()
+    for item_id in list(LINES):
+        refresh_lines(item_id)
 
 
 settings.observe(relabel_all, "language")
@@ -256,15 +299,118 @@ def lookup(item_id: str) -> Exercise:
         raise LookupError(f"exercise {item_id!r} has not been shown yet: run its cell first") from None
 
 
-def status(item_id: str) -> None:
-    """Print, in the trainee's language, what is saved for ``item_id``.
+def validating() -> bool:
+    """True in a kernel nbgrader runs for Validate (it sets ``NBGRADER_EXECUTION=validate``)."""
+    return os.environ.get("NBGRADER_EXECUTION") == "validate"
 
-    Grade cells call this; the grader replaces its output with the score.
+
+def first_words(text: str, words: int = 8) -> str:
+    """The start of a prompt, without markup, to name an item in one line."""
+    plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+    parts = plain.split(" ")
+    return plain if len(parts) <= words else " ".join(parts[:words]) + "…"
+
+
+def answered(item_id: str) -> tuple[int, int]:
+    """(parts answered, parts in all) of the saved answer to ``item_id``, read from the answers file.
+
+    Counted by the live exercise (a matching item has one part per row); an item
+    whose widget has not run counts as wholly answered once anything is saved.
     """
     saved = answer_file.store().get(item_id)
-    if saved is None:
-        print(message("not_answered"))
-        return
     exercise = REGISTRY.get(item_id)
-    shown = exercise.describe(saved, settings.language) if exercise else str(saved)
-    print(message("graded_later", answer=shown))
+    if exercise is None:
+        return (0 if saved is None else 1), 1
+    try:
+        saved = None if saved is None else exercise.clean(saved)
+    except (ValueError, TypeError):
+        saved = None
+    return exercise.progress(saved)
+
+
+class NotAnswered(Exception):
+    """Raised by :func:`status` under nbgrader's Validate when an item is not fully answered.
+
+    Its message, in the trainee's language, names the item, the first words of
+    its prompt and what is missing; it is all a trainee reads: IPython shows
+    :meth:`_render_traceback_` instead of a traceback, and nbgrader's Validate
+    reports a grade cell's traceback as the reason it failed.
+    """
+
+    def __init__(self, item_id: str, answered: int, total: int, lang: str | None = None):
+        self.item_id, self.answered, self.total = item_id, answered, total
+        lang = lang or settings.language
+        exercise = REGISTRY.get(item_id)
+        prompt = first_words(pick(exercise.prompt, lang)) if exercise else "…"
+        key = "validate_missing" if answered == 0 else "validate_partial"
+        super().__init__(message(key, lang, item=item_id, prompt=prompt, answered=answered, total=total))
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+class StatusLine(widgets.HTML):
+    """A grade cell's live status line: the item's status, updated the moment its answer is saved.
+
+    It says what the status under the exercise says (same words, same
+    language), then the saved answer in words.  Before the item's exercise has
+    run in this kernel it reads the answers file; the exercise refreshes it
+    when it appears, on every save and on a change of language.
+    """
+
+    def __init__(self, item_id: str, **kwargs):
+        super().__init__(**kwargs)
+        self.item_id = check_item_id(item_id)
+        self.add_class("himaya-grade-status")
+        LINES.setdefault(self.item_id, weakref.WeakSet()).add(self)
+        self.refresh()
+
+    def text(self, lang: str | None = None) -> str:
+        """The line in words, in ``lang`` (default: the trainee's language)."""
+        lang = lang or settings.language
+        store = answer_file.store()
+        saved = store.get(self.item_id)
+        exercise = REGISTRY.get(self.item_id)
+        if exercise is not None:
+            state = exercise.status_text(lang)
+        elif saved is None:
+            state = message("not_answered", lang)
+        else:
+            stamp = store.answers.items.get(self.item_id, {}).get("time", "")[11:19]
+            state = message("saved", lang, time=stamp)
+        if saved is None or answered(self.item_id)[0] == 0 or (
+                exercise is not None and any(k == "still_saved" for k, _ in exercise._status_message)):
+            return state  # nothing saved, or the status already says what is
+        shown = exercise.describe(saved, lang) if exercise else str(saved)
+        return f"{state} {message('graded_later', lang, answer=shown)}"
+
+    def refresh(self) -> None:
+        lang = settings.language
+        self.value = (
+            f'<div class="himaya-status himaya-grade-status" dir="{direction(lang)}" lang="{lang}">'
+            f"{html.escape(self.text(lang))}</div>"
+        )
+
+    def __repr__(self) -> str:  # stable text/plain for nbval
+        return f"<StatusLine {self.item_id}>"
+
+
+def refresh_lines(item_id: str) -> None:
+    """Update every live status line of ``item_id``."""
+    for line in list(LINES.get(item_id, ())):
+        line.refresh()
+
+
+def status(item_id: str) -> None:
+    """Show, in the trainee's language, what is saved for ``item_id``: a line that stays current.
+
+    Grade cells call this; the grader replaces its output with the score.
+    Under nbgrader's Validate it raises :class:`NotAnswered` unless the item is
+    fully answered, so Validate names every item still to answer.
+    """
+    check_item_id(item_id)
+    if validating():
+        done, total = answered(item_id)
+        if done < total:
+            raise NotAnswered(item_id, done, total)
+    display(StatusLine(item_id))

@@ -94,6 +94,10 @@ class MultipleChoice(Exercise):
     def describe(self, value, lang):
         return ("، " if lang == "ar" else ", ").join(pick(self.options[k], lang) for k in value if k in self.options) or "—"
 
+    def progress(self, value):
+        """Nothing ticked is no answer (the saved value is then an empty list)."""
+        return (1 if value else 0), 1
+
     def check_key(self, key):
         if sorted(key.get("options", [])) != sorted(self.options):
             raise KeyError_(f"{self.item_id}: key 'options' must list exactly {sorted(self.options)}")

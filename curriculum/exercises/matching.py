@@ -77,6 +77,10 @@ class Matching(Exercise):
             for k, v in value.items() if k in self.items and v in self.targets
         )
 
+    def progress(self, value):
+        """One part per item: 2 of 5 rows given is a partial answer."""
+        return len(value or {}), len(self.items)
+
     def check_key(self, key):
         answer = key.get("answer", {})
         if sorted(answer) != sorted(self.items) or not set(answer.values()) <= set(self.targets):

@@ -3,6 +3,10 @@
 Key: ``{"answer": 90, "tolerance": 0, "relative": False, "unit": "days"}``
 (``tolerance`` absolute unless ``relative``; ``unit`` only when the item
 offers units).  A right number with the wrong unit earns nothing and says so.
+
+An item may declare the range its prompt states (``minimum=0, maximum=23``
+for an hour): a number outside it is not saved, the status says the range and
+the previous saved answer stays.
 """
 from __future__ import annotations
 
@@ -23,12 +27,37 @@ def _show_number(number: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _bound(value, name: str, item_id: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{item_id}: {name} must be a number such as 0 or 23, got {value!r}")
+    return float(value)
+
+
 class Numeric(Exercise):
+    """A number, optionally with a unit, optionally within ``minimum``..``maximum`` (both included)."""
+
     kind = "numeric"
 
-    def __init__(self, item_id, prompt, units=None, **kwargs):
+    def __init__(self, item_id, prompt, units=None, *, minimum=None, maximum=None, **kwargs):
         self.units = check_options(units, f"{item_id} units") if units else {}
+        self.minimum = _bound(minimum, "minimum", item_id)
+        self.maximum = _bound(maximum, "maximum", item_id)
+        if self.minimum is not None and self.maximum is not None and self.minimum >= self.maximum:
+            raise ValueError(f"{item_id}: minimum ({minimum}) must be less than maximum ({maximum})")
         super().__init__(item_id, prompt, **kwargs)
+
+    def out_of_range(self, number: float) -> tuple[str, dict] | None:
+        """The message (id, parameters) saying the allowed range, or None when ``number`` is in it."""
+        low, high = self.minimum, self.maximum
+        if (low is None or number >= low) and (high is None or number <= high):
+            return None
+        bounds = {"minimum": _show_number(low) if low is not None else "",
+                  "maximum": _show_number(high) if high is not None else ""}
+        key = "out_of_range" if low is not None and high is not None else \
+            "below_minimum" if low is not None else "above_maximum"
+        return key, bounds
 
     def _build(self):
         self._text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="10em"))
@@ -49,7 +78,12 @@ class Numeric(Exercise):
         try:
             number = parse_number(raw)
         except ValueError:
-            self._set_status("bad_number", text=raw)
+            self._refuse("bad_number", text=raw)
+            return
+        outside = self.out_of_range(number)
+        if outside:
+            key, bounds = outside
+            self._refuse(key, text=raw, **bounds)
             return
         unit = self._unit.value if self.units else None
         self._from_controls({"number": number, "unit": unit})
@@ -73,6 +107,10 @@ class Numeric(Exercise):
         else:
             number, unit = value, None
         number = parse_number(number)
+        outside = self.out_of_range(number)
+        if outside:
+            key, bounds = outside
+            raise ValueError(message(key, "en", text=_show_number(number), **bounds).removeprefix("⚠ "))
         if unit is not None and unit not in self.units:
             raise ValueError(f"unit {unit!r} is not offered; choose from {', '.join(self.units) or 'none'}")
         return {"number": number, "unit": unit}
@@ -84,6 +122,9 @@ class Numeric(Exercise):
     def check_key(self, key):
         if not isinstance(key.get("answer"), (int, float)):
             raise KeyError_(f"{self.item_id}: key 'answer' must be a number")
+        if self.out_of_range(key["answer"]):
+            raise KeyError_(f"{self.item_id}: key 'answer' {key['answer']} is outside the item's range "
+                            f"(minimum {self.minimum}, maximum {self.maximum}): no trainee could give it")
         if self.units and key.get("unit") not in self.units:
             raise KeyError_(f"{self.item_id}: key 'unit' must be one of {sorted(self.units)}")
 

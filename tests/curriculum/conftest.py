@@ -28,8 +28,10 @@ def fresh_state(tmp_path):
     before = {name: getattr(settings, name) for name in _SETTINGS}
     stores = dict(answers_module._stores)
     registry = dict(exercises_module.REGISTRY)
+    lines = dict(exercises_module.LINES)
     answers_module._stores.clear()
     exercises_module.REGISTRY.clear()
+    exercises_module.LINES.clear()
     settings.answers_dir = str(tmp_path)
     settings.trainee = "t-test"
     settings.language = "ar"
@@ -39,10 +41,33 @@ def fresh_state(tmp_path):
     plt.close("all")
     answers_module._stores.clear()
     exercises_module.REGISTRY.clear()
+    exercises_module.LINES.clear()
     for name, value in before.items():
         setattr(settings, name, value)
     answers_module._stores.update(stores)
     exercises_module.REGISTRY.update(registry)
+    exercises_module.LINES.update(lines)
+
+
+@pytest.fixture
+def grade_line(monkeypatch):
+    """A grade cell: ``grade_line(item_id)`` runs ``status(item_id)`` and returns its live line."""
+    from curriculum.exercises import base
+
+    displayed = []
+    monkeypatch.setattr(base, "display", lambda *objs: displayed.extend(objs), raising=False)
+
+    def _status(item_id):
+        base.status(item_id)
+        (line,) = displayed[-1:]
+        return line
+    return _status
+
+
+@pytest.fixture
+def validating(monkeypatch):
+    """The kernel runs under nbgrader's Validate (as the Validate button starts it)."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
 
 
 @pytest.fixture
@@ -51,6 +76,7 @@ def restart():
     def _restart():
         answers_module._stores.clear()
         exercises_module.REGISTRY.clear()
+        exercises_module.LINES.clear()
     return _restart
 
 

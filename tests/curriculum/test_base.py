@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from curriculum import exercises
 from curriculum.exercises import (
-    KINDS, REGISTRY, FreeText, MultipleChoice, Numeric, SingleChoice, lookup, status,
+    KINDS, REGISTRY, FreeText, MultipleChoice, NotAnswered, Numeric, SingleChoice, StatusLine, lookup, status,
 )
 from curriculum.exercises.base import Score, check_item_id, grade_id, item_id, relabel_all
 from curriculum.language import MissingLanguage
@@ -125,45 +126,183 @@ def test_css_classes():
     assert ex._dom_classes == ("himaya-exercise", "himaya-single", "himaya-rtl")
 
 
-# -- status() -----------------------------------------------------------------------------------------
-def test_status_unanswered(capsys):
+# -- status(): the grade cell's live line -------------------------------------------------------------
+SAVED_AR = re.compile(r"^✔ حُفظت إجابتك \(\d\d:\d\d:\d\d\)$")
+SAVED_EN = re.compile(r"^✔ Answer saved \(\d\d:\d\d:\d\d\)$")
+
+
+def test_status_shows_a_live_line_not_printed_text(capsys, grade_line):
     single()
-    status("m00.q1")
-    assert capsys.readouterr().out == "لم تُجب بعد.\n"
+    line = grade_line("m00.q1")
+    assert isinstance(line, StatusLine)
+    assert capsys.readouterr().out == ""
+    assert line.text() == "لم تُجب بعد."
+    assert line.value == '<div class="himaya-status himaya-grade-status" dir="rtl" lang="ar">لم تُجب بعد.</div>'
+    assert repr(line) == "<StatusLine m00.q1>"  # stable text/plain for nbval
+    assert line._repr_mimebundle_()["text/plain"] == "<StatusLine m00.q1>"
+
+
+def test_status_returns_nothing_so_a_grade_cell_shows_one_line(grade_line):
+    from curriculum.exercises import base
+
+    single()
+    assert base.status("m00.q1") is None
+
+
+def test_status_line_updates_the_moment_the_answer_is_saved(grade_line):
+    """The issue: under «✔ حُفظت إجابتك» the grade cell still said «لم تُجب بعد» until Run All."""
+    ex = single()
+    line = grade_line("m00.q1")
+    ex._radio.value = "a"
+    assert SAVED_AR.match(ex.status_text())
+    assert line.text() == ex.status_text() + " إجابتك المحفوظة: حفظ الأدلة. تُصحَّح بعد التسليم."
+    ex._radio.value = "b"
+    assert line.text().endswith("إجابتك المحفوظة: حذف المحادثة. تُصحَّح بعد التسليم.")
+    assert "حذف المحادثة" in line.value
+
+
+def test_status_line_says_what_the_widget_says(grade_line):
+    ex = single()
+    line = grade_line("m00.q1")
+    assert line.text() == ex.status_text() == "لم تُجب بعد."
+    ex.value = "a"
+    assert line.text().startswith(ex.status_text())
+    assert ex._status.value == f'<div class="himaya-status" dir="rtl" lang="ar">{ex.status_text()}</div>'
+
+
+def test_status_line_follows_a_language_switch(grade_line):
+    ex = single()
+    line = grade_line("m00.q1")
+    ex.value = "a"
     settings.language = "en"
-    status("m00.q1")
-    assert capsys.readouterr().out == "Not answered yet.\n"
+    assert SAVED_EN.match(ex.status_text())
+    assert line.text() == ex.status_text() + " Your saved answer: Preserve evidence. It is graded after you submit."
+    assert 'dir="ltr" lang="en"' in line.value
+    settings.language = "ar"
+    assert "حفظ الأدلة" in line.value and 'dir="rtl"' in line.value
 
 
-def test_status_describes_the_saved_answer(capsys):
-    single().value = "a"
-    status("m00.q1")
-    assert capsys.readouterr().out == "إجابتك المحفوظة: حفظ الأدلة. تُصحَّح بعد التسليم.\n"
-    settings.language = "en"
-    status("m00.q1")
-    assert capsys.readouterr().out == "Your saved answer: Preserve evidence. It is graded after you submit.\n"
-
-
-def test_status_of_multiple_choice(capsys):
-    ex = MultipleChoice("m00.q2", PROMPT, {**OPTIONS, "c": {"ar": "التجاهل", "en": "Ignore"}})
-    ex.value = ["a", "c"]
-    settings.language = "en"
-    status("m00.q2")
-    assert capsys.readouterr().out == "Your saved answer: Preserve evidence, Ignore. It is graded after you submit.\n"
-
-
-def test_status_after_restart_without_the_widget(capsys, restart):
+def test_status_line_before_its_exercise_runs_reads_the_file_then_follows_it(grade_line, restart):
     single().value = "b"
     restart()
-    status("m00.q1")
-    assert capsys.readouterr().out == "إجابتك المحفوظة: b. تُصحَّح بعد التسليم.\n"
+    line = grade_line("m00.q1")  # the grade cell runs before the widget cell after a restart
+    assert SAVED_AR.match(line.text().split(" إجابتك المحفوظة")[0])
+    assert line.text().endswith("إجابتك المحفوظة: b. تُصحَّح بعد التسليم.")
+    ex = single()  # now the widget cell runs: the line describes the answer in words
+    assert line.text().endswith("إجابتك المحفوظة: حذف المحادثة. تُصحَّح بعد التسليم.")
+    ex._radio.value = "a"
+    assert line.text().endswith("إجابتك المحفوظة: حفظ الأدلة. تُصحَّح بعد التسليم.")
 
 
-def test_status_reads_the_file_not_the_widget(capsys):
+def test_status_line_of_an_unanswered_item_without_its_exercise(grade_line):
+    line = grade_line("m00.q9")
+    assert line.text() == "لم تُجب بعد."
+    settings.language = "en"
+    assert line.value.endswith(">Not answered yet.</div>")
+
+
+def test_status_line_of_multiple_choice(grade_line):
+    ex = MultipleChoice("m00.q2", PROMPT, {**OPTIONS, "c": {"ar": "التجاهل", "en": "Ignore"}})
+    settings.language = "en"
+    line = grade_line("m00.q2")
+    ex.value = ["a", "c"]
+    assert line.text().endswith("Your saved answer: Preserve evidence, Ignore. It is graded after you submit.")
+
+
+def test_status_reads_the_file_not_the_widget(grade_line):
     ex = single()
     ex._radio.value = "b"
-    status("m00.q1")
-    assert "حذف المحادثة" in capsys.readouterr().out
+    assert "حذف المحادثة" in grade_line("m00.q1").text()
+
+
+def test_every_line_of_an_item_is_live(grade_line):
+    ex = single()
+    first, second = grade_line("m00.q1"), grade_line("m00.q1")
+    ex.value = "a"
+    assert first.text() == second.text() != "لم تُجب بعد."
+
+
+def test_status_refuses_an_invalid_item_id(grade_line):
+    with pytest.raises(ValueError, match="item id 'm00-q1' is not valid"):
+        grade_line("m00-q1")
+
+
+# -- status() under nbgrader's Validate ------------------------------------------------------------------
+def test_validate_raises_for_an_unanswered_item(validating, grade_line):
+    single()
+    with pytest.raises(NotAnswered) as err:
+        grade_line("m00.q1")
+    assert str(err.value) == "⚠ m00.q1 «ما أول خطوة؟»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق."
+    assert (err.value.item_id, err.value.answered, err.value.total) == ("m00.q1", 0, 1)
+    settings.language = "en"
+    with pytest.raises(NotAnswered) as err:
+        grade_line("m00.q1")
+    assert str(err.value) == "⚠ m00.q1 “What is the first step?”: not answered yet. Answer it, then validate again."
+
+
+def test_validate_error_shows_only_its_message(validating):
+    """IPython renders ``_render_traceback_`` instead of a traceback; nbgrader's Validate prints that."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    single()
+    shell = InteractiveShell.instance()
+    try:
+        result = shell.run_cell('from curriculum import status\nstatus("m00.q1")', store_history=False)
+        assert isinstance(result.error_in_exec, NotAnswered)
+        stb = result.error_in_exec._render_traceback_()
+        assert stb == ["⚠ m00.q1 «ما أول خطوة؟»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق."]
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_validate_names_the_first_words_of_a_long_prompt(validating, grade_line):
+    prompt = {"ar": "في <b>سجلّك</b> أعلاه: كم هدية عرضها اللاعب المجهول على الطفل قبل أن يطلب الانتقال؟",
+              "en": "In your   log above: how many gifts did the unknown player offer before asking to move?"}
+    SingleChoice("m00.q5", prompt, OPTIONS)
+    settings.language = "en"
+    with pytest.raises(NotAnswered, match="^⚠ m00.q5 “In your log above: how many gifts did…”: not answered yet"):
+        grade_line("m00.q5")
+    settings.language = "ar"
+    with pytest.raises(NotAnswered, match="^⚠ m00.q5 «في سجلّك أعلاه: كم هدية عرضها اللاعب المجهول…»: لم تُجب"):
+        grade_line("m00.q5")
+
+
+def test_validate_passes_an_answered_item(validating, grade_line):
+    single().value = "a"
+    assert grade_line("m00.q1").text().endswith("تُصحَّح بعد التسليم.")
+
+
+def test_validate_without_the_widget_uses_the_answers_file(validating, grade_line, restart):
+    with pytest.raises(NotAnswered):
+        grade_line("m00.q1")
+    single().value = "a"
+    restart()
+    assert isinstance(grade_line("m00.q1"), StatusLine)
+
+
+def test_validate_counts_a_bad_saved_answer_as_unanswered(validating, grade_line, tmp_path):
+    (tmp_path / "himaya-answers.json").write_text(json.dumps({
+        "schema": 1, "trainee": "t-test", "language": "ar",
+        "answers": {"m00.q1": {"value": "zz", "kind": "single"}},
+    }), encoding="utf-8")
+    single()
+    with pytest.raises(NotAnswered, match="لم تُجب عن هذا السؤال بعد"):
+        grade_line("m00.q1")
+
+
+def test_autograde_never_raises(monkeypatch, grade_line):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    single()
+    assert grade_line("m00.q1").text() == "لم تُجب بعد."
+
+
+def test_written_answer_counts_when_not_empty(validating, grade_line):
+    ex = FreeText("m00.f1", {"ar": "اشرح", "en": "Explain"})
+    ex._area.value = "   \n "
+    with pytest.raises(NotAnswered, match="^⚠ m00.f1 «اشرح»: لم تُجب"):
+        grade_line("m00.f1")
+    ex._area.value = "البلاغات لا تساوي الضحايا."
+    assert grade_line("m00.f1").text().endswith("إجابتك المحفوظة: البلاغات لا تساوي الضحايا.. تُصحَّح بعد التسليم.")
 
 
 # -- status line of the widget ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from traitlets import TraitError
 
-from curriculum.exercises import MultipleChoice, SingleChoice
+from curriculum.exercises import MultipleChoice, NotAnswered, SingleChoice
 from curriculum.exercises.base import KeyError_
 from curriculum.language import MissingLanguage
 from curriculum.settings import settings
@@ -299,3 +299,32 @@ def test_multiple_practice_key_checked():
         multiple(practice={"answer": ["a"], "options": ["a", "b"]})
     with pytest.raises(KeyError_, match="m00.q2: key 'answer' must be a non-empty list"):
         multiple(practice={"answer": [], "options": ["a", "b", "c", "d"]})
+
+
+# -- MultipleChoice: nothing ticked is not an answer ------------------------------------------------
+def test_multiple_nothing_ticked_is_not_answered(saved, grade_line):
+    ex = multiple()
+    line = grade_line("m00.q2")
+    ex._boxes["a"].value = True
+    assert ex.status_text().startswith("✔ حُفظت إجابتك (")
+    ex._boxes["a"].value = False
+    assert saved("m00.q2")["value"] == []
+    assert ex.status_text() == "لم تُجب بعد."
+    assert line.text() == "لم تُجب بعد."
+
+
+def test_multiple_nothing_ticked_fails_validate(validating, grade_line):
+    ex = multiple()
+    ex.value = []
+    with pytest.raises(NotAnswered, match="^⚠ m00.q2 .*: لم تُجب عن هذا السؤال بعد"):
+        grade_line("m00.q2")
+    ex.value = ["b"]
+    grade_line("m00.q2")
+
+
+def test_single_unanswered_fails_validate_and_answered_passes(validating, grade_line):
+    ex = single()
+    with pytest.raises(NotAnswered):
+        grade_line("m00.q1")
+    ex._radio.value = "a"
+    assert grade_line("m00.q1").text().startswith("✔ حُفظت إجابتك (")

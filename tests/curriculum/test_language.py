@@ -103,3 +103,18 @@ def test_arabic_messages_are_arabic():
     import re
     for key, texts in MESSAGES.items():
         assert re.search(r"[\u0600-\u06FF]", texts["ar"]), key
+
+
+def test_no_message_misspells_ijabatuka():
+    """«أجابتك» (he answered you) was written for «إجابتك» (your answer) in the save-failed message."""
+    for key, texts in MESSAGES.items():
+        assert "أجابتك" not in texts["ar"], key
+    assert message("save_failed", "ar", error="x") == (
+        "⚠ تعذّر حفظ الإجابة: x. إجابتك ما زالت في الخانة؛ أعد المحاولة.")
+
+
+def test_new_messages_are_bilingual_and_take_the_same_fields():
+    for key in ("partial", "still_saved", "out_of_range", "below_minimum", "above_maximum",
+                "validate_missing", "validate_partial"):
+        fields = [{f for _, f, _, _ in string.Formatter().parse(MESSAGES[key][lang]) if f} for lang in ("ar", "en")]
+        assert fields[0] == fields[1], key

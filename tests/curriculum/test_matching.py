@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from traitlets import TraitError
 
-from curriculum.exercises import Classify, Matching
+from curriculum.exercises import Classify, Matching, NotAnswered
 from curriculum.exercises.base import KeyError_
 from curriculum.settings import settings
 
@@ -245,3 +245,70 @@ def test_an_unchosen_drop_down_shows_its_choose_entry():
     ex.value = {"i1": "contact"}
     ex.value = None
     assert all(c.label == "— اختر —" for c in ex._controls.values())
+
+
+# -- partial answers: "2 of 4 answered", not "saved" -------------------------------------------------
+TIME = r"\(\d\d:\d\d:\d\d\)"
+
+
+def test_matching_partial_answer_says_how_many_rows_are_answered(saved):
+    """The issue: a classify item with 2 of 5 rows answered showed "saved" and counted as answered."""
+    import re
+
+    ex = matching()
+    ex._controls["i1"].value = "contact"
+    ex._controls["i3"].value = "conduct"
+    assert saved("m01.m1")["value"] == {"i1": "contact", "i3": "conduct"}  # still saved (partial credit)
+    assert re.fullmatch(f"◐ أجبت عن 2 من 4. حُفظت إجابتك {TIME}", ex.status_text())
+    settings.language = "en"
+    assert re.fullmatch(f"◐ 2 of 4 answered. Answer saved {TIME}", ex.status_text())
+    assert "◐ 2 of 4 answered. Answer saved (" in ex._status.value
+    for key, target in KEY["answer"].items():
+        ex._controls[key].value = target
+    assert re.fullmatch(f"✔ Answer saved {TIME}", ex.status_text())
+
+
+def test_classify_partial_answer_and_its_grade_cell(grade_line):
+    import re
+
+    ex = classify()
+    line = grade_line("m01.c1")
+    ex._controls["l1"].value = "groom"
+    assert re.match(f"◐ أجبت عن 1 من 2. حُفظت إجابتك {TIME} إجابتك المحفوظة: ", line.text())
+    assert line.text().startswith(ex.status_text())
+
+
+def test_partial_answer_restored_after_restart_is_still_partial(restart):
+    matching().value = {"i2": "content"}
+    restart()
+    ex = matching()
+    assert ex.status_text().startswith("◐ أجبت عن 1 من 4. حُفظت إجابتك (")
+
+
+def test_clearing_every_row_is_not_answered(saved):
+    ex = matching()
+    ex._controls["i1"].value = "contact"
+    ex._controls["i1"].value = ""
+    assert ex.value is None
+    assert ex.status_text() == "لم تُجب بعد."
+
+
+def test_validate_reports_a_partial_matching(validating, grade_line):
+    ex = classify()
+    ex.value = {"l2": "ok"}
+    with pytest.raises(NotAnswered) as err:
+        grade_line("m01.c1")
+    assert str(err.value) == "⚠ m01.c1 «صنّف كل سطر»: أجبت عن 1 من 2 فقط. أكمل الإجابة ثم أعد التحقّق."
+    assert (err.value.answered, err.value.total) == (1, 2)
+    settings.language = "en"
+    with pytest.raises(NotAnswered, match=r"^⚠ m01.c1 “Classify each line”: only 1 of 2 answered\. "
+                                          r"Complete it, then validate again\.$"):
+        grade_line("m01.c1")
+    ex.value = {"l1": "groom", "l2": "ok"}
+    assert grade_line("m01.c1").text().startswith("✔ Answer saved (")
+
+
+def test_progress_counts_rows():
+    ex = matching()
+    assert ex.progress(None) == (0, 4)
+    assert ex.progress({"i1": "contact", "i4": "contract"}) == (2, 4)

@@ -6,7 +6,7 @@ import math
 import pytest
 from traitlets import TraitError
 
-from curriculum.exercises import Numeric
+from curriculum.exercises import NotAnswered, Numeric
 from curriculum.exercises.base import KeyError_
 from curriculum.settings import settings
 
@@ -252,3 +252,116 @@ def test_describe():
     ex = numeric()
     assert ex.describe({"number": 2.5, "unit": "w"}, "ar") == "2.5 أسابيع"
     assert ex.describe({"number": 90.0, "unit": None}, "en") == "90"
+
+
+# -- declared range (minimum=, maximum=) --------------------------------------------------------
+HOUR = {"ar": "في أي ساعة (من 0 إلى 23)؟", "en": "At what hour (0 to 23)?"}
+
+
+def hour(**kwargs):
+    return Numeric("m02.h1", HOUR, minimum=0, maximum=23, **kwargs)
+
+
+def test_a_number_outside_the_range_is_not_saved(saved, file_bytes):
+    """The issue: an hour field labelled "0 to 23" accepted 82."""
+    ex = hour()
+    ex._text.value = "82"
+    assert ex.value is None
+    assert file_bytes() is None
+    assert ex.status_text() == "⚠ اكتب رقمًا من 0 إلى 23 (لم يُحفظ: «82»)."
+    settings.language = "en"
+    assert ex.status_text() == "⚠ Type a number from 0 to 23 (not saved: “82”)."
+    ex._text.value = "23"
+    assert saved("m02.h1")["value"] == {"number": 23.0, "unit": None}
+
+
+def test_out_of_range_keeps_the_previous_answer_and_says_so(file_bytes, grade_line):
+    ex = hour()
+    line = grade_line("m02.h1")
+    ex._text.value = "٧"
+    before = file_bytes()
+    ex._text.value = "٨٢"
+    assert ex.value == {"number": 7.0, "unit": None}
+    assert file_bytes() == before
+    assert ex.status_text() == "⚠ اكتب رقمًا من 0 إلى 23 (لم يُحفظ: «٨٢»). ما زالت إجابتك المحفوظة: 7."
+    assert line.text() == ex.status_text()
+    settings.language = "en"
+    assert ex.status_text() == "⚠ Type a number from 0 to 23 (not saved: “٨٢”). Your saved answer is still 7."
+    assert "Your saved answer is still 7." in ex._status.value
+
+
+def test_bounds_are_inclusive_and_negative_numbers_checked(saved):
+    ex = hour()
+    ex._text.value = "0"
+    assert saved("m02.h1")["value"]["number"] == 0
+    ex._text.value = "-1"
+    assert saved("m02.h1")["value"]["number"] == 0
+    assert ex.status_text().startswith("⚠ اكتب رقمًا من 0 إلى 23 (لم يُحفظ: «-1»).")
+
+
+def test_only_a_minimum_or_only_a_maximum():
+    low = plain("m02.c1", minimum=0)
+    low._text.value = "-3"
+    assert low.value is None
+    assert low.status_text() == "⚠ اكتب رقمًا لا يقل عن 0 (لم يُحفظ: «-3»)."
+    low._text.value = "1e6"
+    assert low.value == {"number": 1e6, "unit": None}
+    high = plain("m02.p1", maximum=100)
+    settings.language = "en"
+    high._text.value = "100.5"
+    assert high.value is None
+    assert high.status_text() == "⚠ Type a number of at most 100 (not saved: “100.5”)."
+    assert low.status_text().startswith("✔ Answer saved (")
+
+
+def test_range_with_decimals_is_shown_as_typed():
+    ex = plain("m02.r1", minimum=0.5, maximum=2.5)
+    settings.language = "en"
+    ex._text.value = "3"
+    assert ex.status_text() == "⚠ Type a number from 0.5 to 2.5 (not saved: “3”)."
+
+
+def test_value_outside_the_range_from_code_raises(file_bytes):
+    ex = hour()
+    with pytest.raises(TraitError, match=r"^m02.h1: Type a number from 0 to 23 \(not saved: “82”\)\.$"):
+        ex.value = 82
+    assert file_bytes() is None
+
+
+def test_saved_answer_outside_a_range_added_later_counts_as_unanswered(restart):
+    plain("m02.h1").value = 82
+    restart()
+    ex = hour()
+    assert ex.value is None
+    assert "الإجابة المحفوظة لهذا السؤال غير صالحة" in ex.status_text()
+
+
+def test_validate_an_out_of_range_attempt_is_not_an_answer(validating, grade_line):
+    ex = hour()
+    ex._text.value = "82"
+    with pytest.raises(NotAnswered, match="^⚠ m02.h1 «في أي ساعة \\(من 0 إلى 23\\)؟»: لم تُجب"):
+        grade_line("m02.h1")
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"minimum": "0"}, "m02.h1: minimum must be a number such as 0 or 23, got '0'"),
+    ({"maximum": True}, "m02.h1: maximum must be a number such as 0 or 23, got True"),
+    ({"maximum": math.nan}, "m02.h1: maximum must be a number such as 0 or 23, got nan"),
+    ({"minimum": 23, "maximum": 0}, "m02.h1: minimum (23) must be less than maximum (0)"),
+    ({"minimum": 5, "maximum": 5}, "m02.h1: minimum (5) must be less than maximum (5)"),
+])
+def test_range_arguments_are_checked_at_construction(kwargs, error):
+    with pytest.raises(ValueError) as err:
+        Numeric("m02.h1", HOUR, **kwargs)
+    assert str(err.value) == error
+
+
+def test_range_must_be_keyword_arguments():
+    with pytest.raises(TypeError):
+        Numeric("m02.h1", HOUR, None, 0, 23)
+
+
+def test_key_outside_the_range_is_refused():
+    with pytest.raises(KeyError_, match=r"m02.h1: key 'answer' 30 is outside the item's range"):
+        hour(practice={"answer": 30})
+    assert hour(practice={"answer": 23}).maximum == 23.0
