@@ -2,22 +2,24 @@
 
 The gradebook is the record of scores; the syllabus maps items to learning
 outcomes; the autograded folders hold each submission's audit; the submitted
-folders hold the answers files (compared to find identical ones).
+folders hold the answers files (compared for evidence of copying: grading/copying.py).
+The course's late policy (grading/late.py) decides what is late and its penalty.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from curriculum import answers as answers_file
 from curriculum import syllabus as curriculum_syllabus
 from curriculum.exercises.base import item_id
 from curriculum.settings import ANSWERS_FILENAME
 
+from .copying import Submission, Suspicion, suspicions
+from .late import LatePolicy
 from .preprocessors import AUDIT_FILE, AUDIT_LABELS
 from .roster import Trainee
 
@@ -28,15 +30,26 @@ class ModuleResults:
     items: list[str]                     # grade ids, in notebook order
     max_marks: list[float]
     marks: dict[str, list[float]] = field(default_factory=dict)   # trainee -> marks per item
-    late: dict[str, bool] = field(default_factory=dict)
+    late: dict[str, bool] = field(default_factory=dict)   # late under the course's policy (past the grace period)
     needs_grading: dict[str, bool] = field(default_factory=dict)
+    seconds_late: dict[str, float] = field(default_factory=dict)  # past the due date, grace period included
+    penalty: dict[str, float] = field(default_factory=dict)       # points taken off by the late policy
 
     @property
     def max_total(self) -> float:
         return sum(self.max_marks)
 
     def total(self, trainee: str) -> float:
+        """Points earned on the items (what the item analysis uses)."""
         return sum(self.marks[trainee])
+
+    def final(self, trainee: str) -> float:
+        """The module's score after the late penalty, as in grades.csv and the trainee's feedback."""
+        return self.total(trainee) - self.penalty.get(trainee, 0.0)
+
+    def mean(self) -> float | None:
+        """Mean score (after the late penalty) of those who submitted."""
+        return sum(map(self.final, self.marks)) / len(self.marks) if self.marks else None
 
 
 @dataclass
@@ -46,7 +59,13 @@ class Cohort:
     outcomes: dict[str, dict]            # outcome id -> {"module", "text", "items" (grade ids)}
     roster: dict[str, Trainee]
     audits: dict[tuple[str, str], dict]  # (module, trainee) -> what the submission changed
-    identical: list[tuple[str, list[str]]]  # (module, trainees who handed in the same answers)
+    copying: list[Suspicion]             # pairs whose submissions carry evidence of copying, and why
+    late_policy: str = ""                # the policy in one sentence (LatePolicy.describe)
+
+    @property
+    def identical(self) -> list[tuple[str, list[str]]]:
+        """(module, trainees) of each pair in :attr:`copying`."""
+        return [(s.module, list(s.trainees)) for s in self.copying]
 
     def mastery(self, trainee: str, outcome: str) -> float | None:
         """Share of the points of ``outcome``'s items that ``trainee`` earned (None: not submitted)."""
@@ -60,7 +79,7 @@ class Cohort:
         return sum(results.marks[trainee][i] for i in chosen) / top if top else None
 
 
-def _module_results(gb: Gradebook, module: str) -> ModuleResults:
+def _module_results(gb: Gradebook, module: str, policy: LatePolicy) -> ModuleResults:
     assignment = gb.find_assignment(module)
     items, max_marks = [], []
     for notebook in assignment.notebooks:
@@ -74,30 +93,34 @@ def _module_results(gb: Gradebook, module: str) -> ModuleResults:
         trainee = submission.student.id
         scores = {g.name: float(g.score or 0.0) for nb in submission.notebooks for g in nb.grades}
         results.marks[trainee] = [scores.get(name, 0.0) for name in items]
-        results.late[trainee] = bool(submission.total_seconds_late > 0)
+        seconds = float(submission.total_seconds_late or 0.0)
+        results.seconds_late[trainee] = seconds
+        results.late[trainee] = policy.is_late(seconds)
+        results.penalty[trainee] = policy.penalty(sum(results.marks[trainee]), seconds)
         results.needs_grading[trainee] = bool(submission.needs_manual_grade)
     return results
 
 
-def _fingerprint(path: Path) -> str | None:
-    """What a trainee answered, without who or when: equal fingerprints mean identical answers."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        values = {k: v.get("value") for k, v in data.get("answers", {}).items() if v.get("value") is not None}
-    except (OSError, ValueError, AttributeError, RecursionError, TypeError):
-        return None
-    if len(values) < 2:  # a blank or near-blank file is not worth comparing
-        return None
-    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def _submission(course, module: str, trainee: str, results: ModuleResults) -> Submission:
+    """A trainee's answers file (whoever it names as its owner) and the items they did not get fully right."""
+    found = answers_file.read(course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME)
+    index = {g: i for i, g in enumerate(results.items)}
+    wrong = set()
+    for item in found.items:
+        i = index.get(item.replace(".", "-", 1))
+        if i is not None and results.marks[trainee][i] < results.max_marks[i] - 1e-9:
+            wrong.add(item)
+    return Submission(trainee, found.items, frozenset(wrong))
 
 
 def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] | None = None) -> Cohort:
     modules = modules or course.modules()
+    policy = LatePolicy(config=course.config)
     results = {}
     with Gradebook(course.layout.db_url) as gb:
         for module in modules:
             try:
-                results[module] = _module_results(gb, module)
+                results[module] = _module_results(gb, module, policy)
             except MissingEntry:
                 continue  # never released
         trainees = sorted({s.id for s in gb.students})
@@ -109,20 +132,16 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
                     "module": module, "text": outcome.text,
                     "items": [i.replace(".", "-", 1) for i in outcome.items],
                 }
-    audits, identical = {}, []
+    audits, copying = {}, []
     for module in results:
-        groups = defaultdict(list)
         for trainee in results[module].marks:
             audit_path = course.layout.step("autograded") / trainee / module / AUDIT_FILE
             if audit_path.exists():
                 for record in json.loads(audit_path.read_text()).values():
                     if any(record.get(key) for key in AUDIT_LABELS):
                         audits[(module, trainee)] = record
-            fingerprint = _fingerprint(course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME)
-            if fingerprint:
-                groups[fingerprint].append(trainee)
-        identical += [(module, sorted(group)) for group in groups.values() if len(group) > 1]
-    return Cohort(results, trainees, outcomes, roster or {}, audits, identical)
+        copying += suspicions(module, [_submission(course, module, t, results[module]) for t in results[module].marks])
+    return Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe())
 
 
 __all__ = ["Cohort", "ModuleResults", "gather", "item_id"]

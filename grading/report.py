@@ -4,8 +4,10 @@ Figures are drawn with matplotlib and embedded as PNG data, so the file can
 be mailed or archived on its own.  Sections: scores per module and
 completion per trainee; Moodle's item analysis per module with items to
 revise flagged; a trainee × outcome mastery heat map; results by ministry and
-country; submissions to look at (tampering found by the grader, identical
-answers files, late submissions, written answers awaiting a grade).
+country; submissions to look at (tampering found by the grader, evidence of
+copying with its reasons, late submissions and their penalty under the
+course's late policy, written answers awaiting a grade).  Scores are after
+the late penalty, as in grades.csv; the item analysis uses the items' marks.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import numpy as np  # noqa: E402
 from curriculum.figures import PALETTE, use_course_style  # noqa: E402
 
 from .cohort import Cohort  # noqa: E402
+from .late import describe_delay  # noqa: E402
 from .preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
 
@@ -46,7 +49,7 @@ def score_distributions(cohort: Cohort) -> str:
     for ax in axes.flat[len(modules):]:
         ax.set_visible(False)
     for ax, results in zip(axes.flat, modules):
-        shares = [100 * results.total(t) / results.max_total for t in results.marks] if results.max_total else []
+        shares = [100 * results.final(t) / results.max_total for t in results.marks] if results.max_total else []
         ax.hist(shares, bins=np.linspace(0, 100, 11), color=PALETTE[0], edgecolor="white")
         ax.set_title(results.module, fontsize=9)
         ax.set_xlabel("score (% of max)")
@@ -64,7 +67,7 @@ def completion(cohort: Cohort) -> str:
         results = cohort.modules[module]
         for i, trainee in enumerate(cohort.trainees):
             if trainee in results.marks and results.max_total:
-                grid[i, j] = results.total(trainee) / results.max_total
+                grid[i, j] = results.final(trainee) / results.max_total
     return _heatmap(grid, cohort.trainees, modules, "share of the module's points (blank: not submitted)")
 
 
@@ -102,7 +105,7 @@ def by_group(cohort: Cohort, attribute: str) -> tuple[list[dict], str | None]:
         row = {"group": group, "trainees": len(members), "modules": {}}
         for module, results in cohort.modules.items():
             done = [t for t in members if t in results.marks]
-            shares = [results.total(t) / results.max_total for t in done] if results.max_total else []
+            shares = [results.final(t) / results.max_total for t in done] if results.max_total else []
             row["modules"][module] = {"submitted": len(done),
                                       "mean": (100 * sum(shares) / len(shares)) if shares else None}
         rows.append(row)
@@ -149,13 +152,17 @@ def to_look_at(cohort: Cohort) -> list[dict]:
                 what.append(f"{label}: {', '.join(map(str, value))}")
         rows.append({"module": module, "trainees": trainee, "kind": "tampering (restored; scored on answers only)",
                      "detail": "; ".join(what)})
-    for module, group in cohort.identical:
-        rows.append({"module": module, "trainees": ", ".join(group), "kind": "identical answers files",
-                     "detail": "the same answers to every item: check whether they were shared"})
+    for suspicion in cohort.copying:
+        rows.append({"module": suspicion.module, "trainees": ", ".join(suspicion.trainees), "kind": "possible copying",
+                     "detail": "; ".join(suspicion.reasons)})
     for module, results in cohort.modules.items():
         for trainee, late in sorted(results.late.items()):
             if late:
-                rows.append({"module": module, "trainees": trainee, "kind": "late submission", "detail": ""})
+                penalty = results.penalty.get(trainee, 0.0)
+                rows.append({"module": module, "trainees": trainee, "kind": "late submission",
+                             "detail": f"{describe_delay(results.seconds_late.get(trainee, 0.0))} after the due date; "
+                                       + (f"penalty {penalty:g} of {results.total(trainee):g} points" if penalty
+                                          else "no penalty")})
         for trainee, pending in sorted(results.needs_grading.items()):
             if pending:
                 rows.append({"module": module, "trainees": trainee, "kind": "written answer to grade",

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from grading.cohort import Cohort, ModuleResults
+from grading.copying import Suspicion
 from grading.report import by_group, render, to_look_at
 from grading.roster import Trainee
 
@@ -13,6 +14,8 @@ def cohort():
     m = ModuleResults("m00-orientation", ["m00-q1", "m00-q2", "m00-q3"], [1.0, 2.0, 1.0])
     m.marks = {"A": [1, 2, 0], "B": [1, 1, 1], "C": [0, 1, 0], "D": [0, 0, 1]}
     m.late = {"A": False, "B": True, "C": False, "D": False}
+    m.seconds_late = {"A": 0.0, "B": 27 * 3600.0, "C": 0.0, "D": 0.0}
+    m.penalty = {"B": 0.6}  # 20 % of 3 points
     m.needs_grading = {"A": False, "B": False, "C": True, "D": False}
     outcomes = {
         "m00.o1": {"module": "m00-orientation", "text": {"ar": "نص", "en": "Text one"}, "items": ["m00-q1", "m00-q2"]},
@@ -21,8 +24,10 @@ def cohort():
     roster = {t: Trainee(t, t, "Ministry X" if t in "AB" else "Ministry Y", "Jordan" if t in "AB" else "Morocco", "ar")
               for t in "ABCD"}
     audits = {("m00-orientation", "D"): {"missing_grade_cells": ["m00-q1"], "edited_grade_cells": [], "added_code_cells": 2}}
-    return Cohort({"m00-orientation": m}, ["A", "B", "C", "D", "E"], outcomes, roster, audits,
-                  [("m00-orientation", ["A", "C"])])
+    copying = [Suspicion("m00-orientation", ("A", "C"), 2.0,
+                         ("the same wrong answer to 2 items: m00.q3 (no one else), m00.q2 (no one else)",))]
+    return Cohort({"m00-orientation": m}, ["A", "B", "C", "D", "E"], outcomes, roster, audits, copying,
+                  "60 minutes' grace after the due date; a later submission loses 10 % of its score per started day")
 
 
 def test_mastery_is_the_share_of_an_outcomes_points(cohort):
@@ -35,7 +40,7 @@ def test_mastery_is_the_share_of_an_outcomes_points(cohort):
 def test_breakdown_by_ministry(cohort):
     rows, figure = by_group(cohort, "ministry")
     x, y = rows
-    assert (x["group"], x["trainees"], x["modules"]["m00-orientation"]["mean"]) == ("Ministry X", 2, pytest.approx(100 * (3 + 3) / 8))
+    assert (x["group"], x["trainees"], x["modules"]["m00-orientation"]["mean"]) == ("Ministry X", 2, pytest.approx(100 * (3 + 2.4) / 8))  # B after its late penalty
     assert (y["group"], y["modules"]["m00-orientation"]["mean"]) == ("Ministry Y", pytest.approx(100 * (1 + 1) / 8))
     assert figure.startswith("data:image/png;base64,")
 
@@ -65,8 +70,11 @@ def test_submissions_to_look_at(cohort):
     rows = to_look_at(cohort)
     kinds = {(r["trainees"], r["kind"]) for r in rows}
     assert ("D", "tampering (restored; scored on answers only)") in kinds
-    assert ("A, C", "identical answers files") in kinds
+    assert ("A, C", "possible copying") in kinds
     assert ("B", "late submission") in kinds
+    details = {(r["trainees"], r["kind"]): r["detail"] for r in rows}
+    assert "the same wrong answer to 2 items" in details[("A, C", "possible copying")]
+    assert details[("B", "late submission")] == "1 d 3 h after the due date; penalty 0.6 of 3 points"
     assert ("C", "written answer to grade") in kinds
     assert "m00-q1" in next(r["detail"] for r in rows if r["trainees"] == "D")
 
@@ -83,3 +91,13 @@ def test_the_report_is_one_self_contained_file_with_every_section(cohort, tmp_pa
     assert "Cronbach's α 0.0 %" in html
     assert html.count(">does not discriminate</td>") == 2
     assert "Text one" in html
+
+
+def test_scores_in_the_report_are_after_the_late_penalty(cohort, tmp_path):
+    """B scored 3 of 4 on the items and lost 0.6 for lateness: the module's mean is (3 + 2.4 + 1 + 1) / 4."""
+    assert cohort.modules["m00-orientation"].final("B") == pytest.approx(2.4)
+    html = render(cohort, tmp_path / "report.html").read_text()
+    assert "<td>1.85</td>" in html
+    assert "loses 10 % of its score per started day" in html
+    look = html.split("Submissions to look at")[1]
+    assert re.search(r"A, C</td><td[^>]*>possible copying</td><td[^>]*>the same wrong answer to 2 items", look)

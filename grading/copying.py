@@ -1,0 +1,158 @@
+"""Evidence that two trainees copied, for the cohort report: never "they both got it right".
+
+Trainees who master a module give the same (right) answers, so identical
+answers are no evidence at all.  What copying leaves behind, and what this
+looks at, for each pair of trainees in a module:
+
+- the same WRONG answer to an item, weighted by how rare that wrong answer is
+  among the other trainees: ``1 − share of the others who gave it`` (a wrong
+  answer no one else gave weighs 1; a common misconception weighs little);
+- the same written (free-text) answer, after normalising case, spacing,
+  punctuation and Arabic letter variants, when it is long enough
+  (:data:`MIN_WRITTEN_WORDS`) not to match by chance: weighs :data:`WRITTEN_WEIGHT`;
+- the answers file's per-item save times: identical to the second on every
+  item both answered (a copied file) adds :data:`SAME_TIMES_WEIGHT`; the same
+  items saved in the same order, a median of at most :data:`LOCKSTEP_SECONDS`
+  apart, adds :data:`LOCKSTEP_WEIGHT`.
+
+A pair is reported when the evidence weighs at least :data:`FLAG_AT` AND
+includes a shared wrong answer or a shared written text: right answers and
+timing are never enough on their own (a class paced by its instructor
+answers in step).  Each report says why, item by item.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import combinations
+
+from curriculum.normalize import normalize_text
+
+FLAG_AT = 2.0
+WRITTEN_WEIGHT = 2.0
+MIN_WRITTEN_WORDS = 8
+SAME_TIMES_WEIGHT = 1.0
+LOCKSTEP_WEIGHT = 0.5
+LOCKSTEP_SECONDS = 120
+MIN_TIMED_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What one trainee handed in for one module, as far as copying is concerned."""
+
+    trainee: str
+    answers: dict[str, dict]  # item id -> the answers file's entry: {"value", "kind", "time", ...}
+    wrong: frozenset[str] = frozenset()  # item ids answered but scored below the item's points
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    """Two trainees whose submissions of ``module`` carry evidence of copying, and why."""
+
+    module: str
+    trainees: tuple[str, str]
+    weight: float
+    reasons: tuple[str, ...]
+
+
+def _canonical(entry: dict) -> str | None:
+    """An answer in a form where equal means the same answer (option sets sorted, text normalised)."""
+    value = entry.get("value")
+    if value is None:
+        return None
+    try:
+        if entry.get("kind") == "multiple" and isinstance(value, list):
+            value = sorted(map(str, value))
+        if isinstance(value, str):
+            value = normalize_text(value)
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _time(entry: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(entry.get("time")))
+    except (TypeError, ValueError):
+        return None
+
+
+def _written(entry: dict) -> str | None:
+    if entry.get("kind") != "free" or not isinstance(entry.get("value"), str):
+        return None
+    text = normalize_text(entry["value"])
+    return text if len(text.split()) >= MIN_WRITTEN_WORDS else None
+
+
+def _timing(a: Submission, b: Submission) -> tuple[float, str | None]:
+    times = {}
+    for item in set(a.answers) & set(b.answers):
+        ta, tb = _time(a.answers[item]), _time(b.answers[item])
+        if ta is not None and tb is not None:
+            times[item] = (ta, tb)
+    if len(times) < MIN_TIMED_ITEMS:
+        return 0.0, None
+    try:
+        gaps = [abs((ta - tb).total_seconds()) for ta, tb in times.values()]
+        order_a = sorted(times, key=lambda i: (times[i][0], i))
+        order_b = sorted(times, key=lambda i: (times[i][1], i))
+    except TypeError:  # a time with a zone beside one without
+        return 0.0, None
+    if max(gaps) == 0:
+        return SAME_TIMES_WEIGHT, (f"the same save time, to the second, on all {len(times)} items both answered "
+                                   "(one answers file copied from the other?)")
+    if order_a == order_b and statistics.median(gaps) <= LOCKSTEP_SECONDS:
+        return LOCKSTEP_WEIGHT, (f"saved the {len(times)} items both answered in the same order, a median of "
+                                 f"{statistics.median(gaps):.0f} s apart")
+    return 0.0, None
+
+
+def suspicions(module: str, submissions: list[Submission]) -> list[Suspicion]:
+    """Every pair of ``submissions`` of ``module`` whose evidence reaches :data:`FLAG_AT`, strongest first."""
+    wrong_answers = {}  # trainee -> item -> canonical wrong answer
+    given = Counter()   # (item, canonical wrong answer) -> how many trainees gave it
+    answered = Counter()  # item -> how many trainees answered it
+    for sub in submissions:
+        mine = {}
+        for item, entry in sub.answers.items():
+            canonical = _canonical(entry) if isinstance(entry, dict) else None
+            if canonical is None:
+                continue
+            answered[item] += 1
+            if item in sub.wrong and entry.get("kind") != "free":  # written answers: compared as text below
+                mine[item] = canonical
+                given[(item, canonical)] += 1
+        wrong_answers[sub.trainee] = mine
+    found = []
+    for a, b in combinations(sorted(submissions, key=lambda s: s.trainee), 2):
+        weight, reasons = 0.0, []
+        shared = sorted(i for i, v in wrong_answers[a.trainee].items() if wrong_answers[b.trainee].get(i) == v)
+        rarity = []
+        for item in shared:
+            others = answered[item] - 2
+            share = (given[(item, wrong_answers[a.trainee][item])] - 2) / others if others > 0 else 0.0
+            weight += 1 - share
+            rarity.append(f"{item} ({'no one else' if share == 0 else f'{100 * share:.0f} % of the others'})")
+        if shared:
+            reasons.append(f"the same wrong answer to {len(shared)} item{'s' if len(shared) > 1 else ''}: "
+                           + ", ".join(rarity))
+        texts = sorted(i for i in set(a.answers) & set(b.answers)
+                       if isinstance(a.answers[i], dict) and isinstance(b.answers[i], dict)
+                       and (text := _written(a.answers[i])) is not None and text == _written(b.answers[i]))
+        for item in texts:
+            weight += WRITTEN_WEIGHT
+            reasons.append(f"the same written answer to {item} ({len(_written(a.answers[item]).split())} words, "
+                           "identical once case, spacing and punctuation are set aside)")
+        if not shared and not texts:
+            continue  # right answers and timing alone are no evidence
+        extra, timing = _timing(a, b)
+        weight += extra
+        if timing:
+            reasons.append(timing)
+        if weight >= FLAG_AT:
+            found.append(Suspicion(module, (a.trainee, b.trainee), round(weight, 2), tuple(reasons)))
+    return sorted(found, key=lambda s: (-s.weight, s.trainees))
