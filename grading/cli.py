@@ -26,10 +26,27 @@ def cmd_demo(args) -> int:
     return 1 if result.failures else 0
 
 
+def due_date(text: str):
+    """``--due``: a date and time, then optionally a time zone (nbgrader's format); without one, UTC."""
+    import dateutil.tz
+    from nbgrader.utils import parse_utc
+
+    parts = text.split()
+    if len(parts) == 3 and not parts[2].lstrip("+-").isdigit() and dateutil.tz.gettz(parts[2]) is None:
+        raise PipelineError(f"--due: unknown time zone {parts[2]!r}; e.g. Asia/Amman, Africa/Casablanca, Asia/Dubai")
+    try:
+        return parse_utc(text.strip())
+    except (ValueError, OverflowError, TypeError):
+        raise PipelineError(f"--due {text!r}: not a date; write it as \"2026-12-20 17:00 Asia/Amman\" "
+                            "(date, time, time zone; without a zone the time is UTC)") from None
+
+
 def cmd_release(args) -> int:
     course = _course(args)
+    due = due_date(args.due) if args.due else None  # the late policy counts from it (grading/late.py)
     for module in args.modules or course.modules():
-        print(f"released {module} → {course.release(module)}")
+        print(f"released {module} → {course.release(module, duedate=due)}"
+              + (f" (due {due:%Y-%m-%d %H:%M} UTC)" if due else ""))
     return 0
 
 
@@ -174,6 +191,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("release", help="generate and release modules (all by default)")
     p.add_argument("modules", nargs="*")
+    p.add_argument("--due", help='due date of these modules, e.g. "2026-12-20 17:00 Asia/Amman" (without a zone: UTC)')
     p.set_defaults(func=cmd_release)
     p = sub.add_parser("collect", help="collect submissions of a module from the exchange or a folder of zips")
     p.add_argument("module")
