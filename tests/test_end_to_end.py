@@ -121,7 +121,10 @@ def test_the_demo_ends_with_a_cohort_report_that_flags_what_it_should(run):
     assert "Item analysis" in html and "Mastery of learning outcomes" in html
     look = html.split("Submissions to look at")[1]
     assert re.search(r"t-tamper</td><td[^>]*>tampering", look)
-    assert re.search(r"t-foreign, [^<]*t-perfect[^<]*</td><td[^>]*>identical answers files", look)
+    # the classmate's answers file: the same written answer and save times (its right answers are no evidence)
+    assert re.search(r"t-foreign, t-perfect</td><td[^>]*>possible copying</td><td[^>]*>[^<]*the same written answer", look)
+    # two trainees with every answer right, each in their own words: never suspected
+    assert not re.search(r"t-english, t-perfect</td><td[^>]*>possible copying", look)
     assert re.search(r"t-late</td><td[^>]*>late submission", look)
     assert "Public Security Directorate (Jordan)" in html  # the demo roster's breakdown
 
