@@ -34,6 +34,7 @@ class ModuleResults:
     needs_grading: dict[str, bool] = field(default_factory=dict)
     seconds_late: dict[str, float] = field(default_factory=dict)  # past the due date, grace period included
     penalty: dict[str, float] = field(default_factory=dict)       # points taken off by the late policy
+    written: set[str] = field(default_factory=set)                # grade ids of written answers (task cells)
 
     @property
     def max_total(self) -> float:
@@ -89,6 +90,7 @@ def _module_results(gb: Gradebook, module: str, policy: LatePolicy) -> ModuleRes
             items.append(name)
             max_marks.append(float(cells[name].max_score))
     results = ModuleResults(module, items, max_marks)
+    results.written = {c.name for notebook in assignment.notebooks for c in notebook.task_cells}
     for submission in assignment.submissions:
         trainee = submission.student.id
         scores = {g.name: float(g.score or 0.0) for nb in submission.notebooks for g in nb.grades}
@@ -140,7 +142,8 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
                 for record in json.loads(audit_path.read_text()).values():
                     if any(record.get(key) for key in AUDIT_LABELS):
                         audits[(module, trainee)] = record
-        copying += suspicions(module, [_submission(course, module, t, results[module]) for t in results[module].marks])
+        copying += suspicions(module, [_submission(course, module, t, results[module]) for t in results[module].marks],
+                              written=frozenset(filter(None, map(item_id, results[module].written))))
     return Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe())
 
 

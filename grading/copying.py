@@ -81,8 +81,8 @@ def _time(entry: dict) -> datetime | None:
         return None
 
 
-def _written(entry: dict) -> str | None:
-    if entry.get("kind") != "free" or not isinstance(entry.get("value"), str):
+def _written(entry: dict, written: bool) -> str | None:
+    if not (written or entry.get("kind") == "free") or not isinstance(entry.get("value"), str):
         return None
     text = normalize_text(entry["value"])
     return text if len(text.split()) >= MIN_WRITTEN_WORDS else None
@@ -111,8 +111,11 @@ def _timing(a: Submission, b: Submission) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def suspicions(module: str, submissions: list[Submission]) -> list[Suspicion]:
-    """Every pair of ``submissions`` of ``module`` whose evidence reaches :data:`FLAG_AT`, strongest first."""
+def suspicions(module: str, submissions: list[Submission], written: frozenset[str] = frozenset()) -> list[Suspicion]:
+    """Every pair of ``submissions`` of ``module`` whose evidence reaches :data:`FLAG_AT`, strongest first.
+
+    ``written``: the module's written-answer items (nbgrader task cells); an entry of kind "free" is one too.
+    """
     wrong_answers = {}  # trainee -> item -> canonical wrong answer
     given = Counter()   # (item, canonical wrong answer) -> how many trainees gave it
     answered = Counter()  # item -> how many trainees answered it
@@ -123,7 +126,7 @@ def suspicions(module: str, submissions: list[Submission]) -> list[Suspicion]:
             if canonical is None:
                 continue
             answered[item] += 1
-            if item in sub.wrong and entry.get("kind") != "free":  # written answers: compared as text below
+            if item in sub.wrong and item not in written and entry.get("kind") != "free":  # written: as text below
                 mine[item] = canonical
                 given[(item, canonical)] += 1
         wrong_answers[sub.trainee] = mine
@@ -140,12 +143,13 @@ def suspicions(module: str, submissions: list[Submission]) -> list[Suspicion]:
         if shared:
             reasons.append(f"the same wrong answer to {len(shared)} item{'s' if len(shared) > 1 else ''}: "
                            + ", ".join(rarity))
-        texts = sorted(i for i in set(a.answers) & set(b.answers)
-                       if isinstance(a.answers[i], dict) and isinstance(b.answers[i], dict)
-                       and (text := _written(a.answers[i])) is not None and text == _written(b.answers[i]))
-        for item in texts:
+        texts = {i: text for i in set(a.answers) & set(b.answers)
+                 if isinstance(a.answers[i], dict) and isinstance(b.answers[i], dict)
+                 and (text := _written(a.answers[i], i in written)) is not None
+                 and text == _written(b.answers[i], i in written)}
+        for item in sorted(texts):
             weight += WRITTEN_WEIGHT
-            reasons.append(f"the same written answer to {item} ({len(_written(a.answers[item]).split())} words, "
+            reasons.append(f"the same written answer to {item} ({len(texts[item].split())} words, "
                            "identical once case, spacing and punctuation are set aside)")
         if not shared and not texts:
             continue  # right answers and timing alone are no evidence

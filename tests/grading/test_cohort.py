@@ -100,7 +100,8 @@ def _hand_in(gb, layout, trainee, values, scores, start):
 
 @pytest.fixture
 def graded(layout):
-    """Five trainees: p1, p2 and p3 all right (p1 and p2 in lockstep); c1 and c2 share two wrong answers."""
+    """p1, p2 and p3 all right (p1 and p2 in lockstep); c1 and c2 share two wrong answers; w1 and w2 all right
+    with the same essay (its entry's kind says nothing: the module's task cell makes m99.q8 a written answer)."""
     full = {"m99-q1": 1.0, "m99-q2": 2.0, "m99-q3": 2.0, "m99-q6": 1.0, "m99-q7": 1.0}
     wrong = {**RIGHT, "m99.q2": ("multiple", ["b"]), "m99.q7": ("short", "amn")}
     with Gradebook(layout.db_url) as gb, warnings.catch_warnings():
@@ -109,15 +110,18 @@ def graded(layout):
             _hand_in(gb, layout, trainee, RIGHT, full, START + timedelta(seconds=offset))
         for trainee, offset in (("c1", 3600), ("c2", 9000)):
             _hand_in(gb, layout, trainee, wrong, {**full, "m99-q2": 0.0, "m99-q7": 0.0}, START + timedelta(seconds=offset))
+        for trainee, offset in (("w1", 600), ("w2", 12000)):
+            _hand_in(gb, layout, trainee, {**RIGHT, "m99.q8": ("test", ESSAY)}, full, START + timedelta(seconds=offset))
         gb.db.commit()
     return Course(layout)
 
 
 def test_the_report_flags_the_copying_pair_with_its_reason_and_not_the_right_ones(graded, tmp_path):
     found = cohort.gather(graded, [MODULE])
-    assert [(s.module, s.trainees) for s in found.copying] == [(MODULE, ("c1", "c2"))]
+    assert sorted((s.module, s.trainees) for s in found.copying) == [(MODULE, ("c1", "c2")), (MODULE, ("w1", "w2"))]
     html = render(found, tmp_path / "report.html").read_text()
     look = html.split("Submissions to look at")[1]
     assert "c1, c2</td><td class=\"name\">possible copying</td><td class=\"name\">the same wrong answer to 2 items: " \
            "m99.q2 (no one else), m99.q7 (no one else)" in look
+    assert "w1, w2</td><td class=\"name\">possible copying</td><td class=\"name\">the same written answer to m99.q8" in look
     assert "p1" not in look and "p2" not in look
