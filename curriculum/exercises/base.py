@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -43,8 +42,8 @@ def item_id(grade_id: str) -> str | None:
 KINDS: dict[str, type["Exercise"]] = {}
 #: Live exercises of this kernel by item id (the latest cell run wins).
 REGISTRY: dict[str, "Exercise"] = {}
-#: Live status lines of grade cells by item id (refreshed when the item's status changes).
-LINES: dict[str, "weakref.WeakSet[StatusLine]"] = {}
+#: The live status line of each item's grade cell (the latest cell run wins, as in REGISTRY).
+LINES: dict[str, "StatusLine"] = {}
 
 
 class KeyError_(ValueError):
@@ -362,7 +361,10 @@ class StatusLine(widgets.HTML):
         super().__init__(**kwargs)
         self.item_id = check_item_id(item_id)
         self.add_class("himaya-grade-status")
-        LINES.setdefault(self.item_id, weakref.WeakSet()).add(self)
+        previous = LINES.get(self.item_id)
+        if previous is not None:
+            previous.close()  # its cell was run again: the old line is no longer on the page
+        LINES[self.item_id] = self
         self.refresh()
 
     def text(self, lang: str | None = None) -> str:
@@ -396,8 +398,9 @@ class StatusLine(widgets.HTML):
 
 
 def refresh_lines(item_id: str) -> None:
-    """Update every live status line of ``item_id``."""
-    for line in list(LINES.get(item_id, ())):
+    """Update the live status line of ``item_id``, if its grade cell has run."""
+    line = LINES.get(item_id)
+    if line is not None:
         line.refresh()
 
 
