@@ -19,7 +19,15 @@ _LABELS = {
 
 
 def _css() -> str:
+    """The course's styles, for a JupyterLab without the course's custom CSS (deploy/jupyter/trainee)."""
     return resources.files("curriculum").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def _mark_language(panel: widgets.Widget, lang: str) -> None:
+    """Class ``himaya-lang-<lang>`` on the panel: style.css shows only that language's prose in its notebook."""
+    for other in LANGUAGES:
+        panel.remove_class(f"himaya-lang-{other}")
+    panel.add_class(f"himaya-lang-{lang}")
 
 
 def start(module: str) -> widgets.VBox:
@@ -49,6 +57,7 @@ def start(module: str) -> widgets.VBox:
     def on_language(change):
         if change["new"] in LANGUAGES:
             settings.language = change["new"]
+            _mark_language(panel, change["new"])
             answers.store().set_language(change["new"], chosen=lab)
 
     def on_trainee(change):
@@ -61,5 +70,6 @@ def start(module: str) -> widgets.VBox:
     trainee.observe(on_trainee, "value")
     panel = widgets.VBox([widgets.HTML(f"<style>{_css()}</style>"), picker, trainee, notice])
     panel.add_class("himaya-session")
+    _mark_language(panel, settings.language)
     panel.module = module
     return panel

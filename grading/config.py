@@ -19,8 +19,10 @@ from nbgrader.preprocessors import (
     AssignLatePenalties, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern, OverwriteKernelspec,
 )
 import nbgrader
+from nbgrader.converters import GenerateAssignment
 from traitlets.config import Config
 
+from .kernel_language import KernelLanguageInfo
 from .late import LatePolicy
 from .feedback import TeachFeedback  # after the redaction: question, answer in words, key after the due date
 from .preprocessors import (
@@ -110,6 +112,10 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
         ClearMetadataPreprocessor, LimitOutputBytes, ScoreWidgetAnswers, SaveAudit, SaveAutoGrades,
         AssignLatePenalties, CheckCellMetadata,
     ]
+    # released notebooks carry the course kernel's language_info: JupyterLab would otherwise mark each one
+    # unsaved the moment its kernel starts (grading/kernel_language.py)
+    c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
+                                          KernelLanguageInfo]
     # Symlinks and special files in the exchange are skipped (and reported), never followed.
     c.ExchangeFactory.collect = "grading.exchange.SafeCollect"
     # The late policy (grading/late.py, stated in README): after the due date of each module (its nbgrader
