@@ -211,3 +211,57 @@ def test_labs_grade_code_with_at_least_eight_points(path):
     points = sum(nbg(c).get("points", 0) for c in nb.cells if nbg(c).get("grade"))
     assert len(code_tests(path)) >= 4 and points >= 8
     assert any(nbg(c).get("solution") for c in nb.cells)
+
+
+# -- What widgets and feedback show as they are (#14) ------------------------------------------
+
+HOUR_RANGE = re.compile(r"\b0 to 23\b|0 إلى 23")
+MARKDOWN = re.compile(r"\*\*|`[^`]+`|\[[^\]]+\]\([^)]+\)")
+#: modules whose graded keys carry an explanation for feedback (contract 1); add a module when its keys have one
+EXPLAINED = ("m06", "m07", "m08", "m09", "m10")
+
+
+def _texts(cell) -> list[str]:
+    """The strings a widget or its feedback shows: the exercise call's literals and the key's explanation."""
+    if cell.cell_type != "code":
+        return []
+    if nbg(cell).get("grade_id", "").endswith("-widget"):
+        return [n.value for n in ast.walk(ast.parse(cell.source))
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    key = parse_key(cell.source) or {}
+    return list(key.get("explain", {}).values())
+
+
+def test_widget_texts_carry_no_markdown(path):
+    """Prompts, options and explanations are shown as text or HTML: a literal ** would reach the trainee as **."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for text in _texts(cell):
+            assert not MARKDOWN.search(text), f"{nbg(cell).get('grade_id')}: Markdown in a widget text: {text[:80]!r}"
+
+
+def test_a_numeric_item_declares_the_hour_range_its_prompt_states(path):
+    """An hour field labelled “0 to 23” refuses 82 (#14): the prompt's range is the widget's range."""
+    for item, exercise in _exercises(path).items():
+        if exercise.kind == "numeric" and any(HOUR_RANGE.search(text) for text in exercise.prompt.values()):
+            assert (exercise.minimum, exercise.maximum) == (0, 23), f"{item} says 0 to 23 but declares no such range"
+
+
+@pytest.mark.parametrize("path", [p for p in CORE_NOTEBOOKS if short_id(p) in EXPLAINED], ids=lambda p: p.parent.name)
+def test_every_graded_key_explains_its_answer_in_both_languages(path):
+    """Feedback after the due date shows why the key is right; every graded widget item has that text."""
+    for item, key in notebook_keys(path).items():
+        explain = key.key.get("explain")
+        assert isinstance(explain, dict) and set(explain) == {"ar", "en"}, f"{item}: KEY has no 'explain' in ar and en"
+        assert ARABIC.search(explain["ar"]) and LATIN.search(explain["en"]) and not ARABIC.search(explain["en"]), item
+
+
+@pytest.mark.parametrize("path", [p for p in CORE_NOTEBOOKS if short_id(p) in EXPLAINED], ids=lambda p: p.parent.name)
+def test_every_trainees_numeric_key_lies_in_its_declared_range(path):
+    """A range that refused a trainee's own right answer would lock them out of the marks: check many trainees' data."""
+    live = _exercises(path)
+    for item, key in notebook_keys(path).items():
+        exercise = live[item]
+        if key.kind == "numeric" and (exercise.minimum is not None or exercise.maximum is not None):
+            for n in range(12):
+                exercise.check_key(key.for_trainee(f"range-{n:02d}").key)
