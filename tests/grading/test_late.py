@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from datetime import datetime, timedelta
 
@@ -129,3 +130,51 @@ def test_release_takes_a_due_date_with_its_time_zone(layout, capsys):
     assert cli.main(["--root", str(layout.root), "--work", layout.work, "release", MODULE,
                      "--due", "2026-12-20 17:00 Mars/Olympus"]) == 2
     assert "unknown time zone 'Mars/Olympus'" in capsys.readouterr().err
+
+
+def test_a_late_submission_through_nbgraders_pipeline(tmp_path):
+    """Released with a due date, submitted two days late, autograded, the written answer graded by hand,
+    feedback generated: the feedback page, grades.csv and the cohort report take the same 20 % off."""
+    import json
+    import shutil
+
+    from curriculum.settings import ANSWERS_FILENAME
+    from grading import bench, cohort
+    from grading.config import REPO, Layout
+    from grading.keys import written_items
+
+    module = "m01-digital-world"  # widget items and a written answer: graded without a kernel
+    shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
+    course = Course(Layout(root=tmp_path, work="build"))
+    course.release(module, duedate=datetime.utcnow() - timedelta(days=2))  # nbgrader's naive UTC
+    (trainee,) = bench.make_submissions(course, module, 1, seed=3)
+    path = course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for item in written_items(course.source / module / f"{module}.ipynb"):
+        data["answers"][item] = {"value": "A written answer for the instructor to grade.", "kind": "free",
+                                 "time": "2026-12-01T10:00:00+00:00", "changes": 1}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert all(r.ok for r in course.autograde(module, progress=False))
+    with Gradebook(course.layout.db_url) as gb:
+        submission = gb.find_submission(module, trainee)
+        auto = submission.score
+        assert submission.late_submission_penalty == pytest.approx(round(0.2 * auto, 2), abs=0.011)
+        pending = [g for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade]
+        assert pending, "the written answer awaits the instructor"
+        for grade in pending:
+            grade.manual_score, grade.needs_manual_grade = grade.max_score, False
+        gb.db.commit()
+        raw = gb.find_submission(module, trainee).score
+    assert raw > auto
+    assert all(r.ok for r in course.feedback(module, progress=False))
+    penalty = LatePolicy(config=course.config).penalty(raw, 2 * 24 * HOUR)
+    assert penalty == round(0.2 * raw, 2)
+    with Gradebook(course.layout.db_url) as gb:
+        assert gb.find_submission(module, trainee).late_submission_penalty == pytest.approx(penalty)
+    page = "".join(p.read_text(encoding="utf-8") for p in course.feedback_files(module, trainee))
+    assert re.search(rf'class="late-penalty">[^<]*-{re.escape(str(round(penalty, 2)))}\)', page), "feedback"
+    row = next(csv.DictReader(course.export(tmp_path / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert (row["late"], row["late_penalty"], row["score"]) == ("yes", f"{penalty:g}", f"{round(raw - penalty, 2):g}")
+    found = cohort.gather(course, [module])
+    assert found.modules[module].penalty[trainee] == pytest.approx(penalty)
+    assert found.modules[module].late[trainee] is True
