@@ -39,12 +39,32 @@ def use_course_style() -> None:
 
 SYNTHETIC = {"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"}
 
+#: Notes and source lines: this size in points unless the figure needs more (note_points).
+NOTE_PT = 10.0
+#: The smallest note a trainee must read, in screen pixels of font size (Arabic letters are small for their size).
+NOTE_PX = 12.0
+#: The narrowest notebook column a figure is shown in (a laptop, file browser open): JupyterLab
+#: shrinks a wider image to fit, and its notes with it.
+COLUMN_PX = 800.0
 
-def footnote(fig, text: Text = SYNTHETIC, lang: str | None = None, fontsize: float = 8):
-    """A small note under the figure (by default: the data are synthetic), on the reading side."""
+
+def note_points(fig, fontsize: float | None = None) -> float:
+    """Font size in points for a note on ``fig``: ``fontsize`` (else NOTE_PT), never under NOTE_PX on screen.
+
+    The figure is drawn at ``fig.dpi`` (a point is dpi/72 pixels) and shown
+    at its own width, or shrunk to COLUMN_PX when wider.
+    """
+    width_px = fig.get_figwidth() * fig.dpi
+    shown = min(1.0, COLUMN_PX / width_px)  # displayed size / drawn size
+    smallest = NOTE_PX / shown * 72 / fig.dpi
+    return max(NOTE_PT if fontsize is None else fontsize, smallest)
+
+
+def footnote(fig, text: Text = SYNTHETIC, lang: str | None = None, fontsize: float | None = None):
+    """A note under the figure (by default: the data are synthetic), on the reading side, readable on screen."""
     lang = lang or settings.language
     arabic = lang == "ar"
-    return fig.supxlabel(pick(text, lang), fontsize=fontsize, color="#444444",
+    return fig.supxlabel(pick(text, lang), fontsize=note_points(fig, fontsize), color="#444444",
                          x=0.99 if arabic else 0.01, ha="right" if arabic else "left")
 
 
@@ -83,7 +103,7 @@ def bar_comparison(title: Text, categories: list[Text], series: dict[str, tuple[
         ax.spines["left"].set_visible(False)
         ax.spines["right"].set_visible(True)
     # the source as an x-axis label: constrained layout keeps room for it
-    ax.set_xlabel(pick(source, lang), fontsize=8, color="#444444", loc="right" if lang == "ar" else "left")
+    ax.set_xlabel(pick(source, lang), fontsize=note_points(fig), color="#444444", loc="right" if lang == "ar" else "left")
     if lang == "ar":
         ax.invert_xaxis()  # read right to left, like the text
     return fig

@@ -131,3 +131,32 @@ def test_footnote_sits_on_the_reading_side_in_the_language(lang, side, x):
     assert note.get_text() == SYNTHETIC[lang]
     assert note.get_horizontalalignment() == side and note.get_position()[0] == x
     plt.close(fig)
+
+
+def shown_px(text, fig) -> float:
+    """A text's font size in screen pixels as JupyterLab shows the figure (shrunk to an 800 px column when wider)."""
+    width_px = fig.get_figwidth() * fig.dpi
+    return text.get_fontsize() * fig.dpi / 72 * min(1.0, 800 / width_px)
+
+
+@pytest.mark.parametrize("width, dpi", [(7, 100), (11, 100), (9, 72), (6, 150)])
+@pytest.mark.parametrize("asked", [None, 8, 9])
+def test_footnotes_are_readable_on_screen(width, dpi, asked):
+    """Source lines were 8 pt: 8 px on a 72-dpi figure, 8 px on an 11-inch one shrunk to the column."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(width, 4), dpi=dpi)
+    note = figures.footnote(fig, lang="ar", fontsize=asked)
+    assert shown_px(note, fig) >= 12
+    if asked is not None:
+        assert note.get_fontsize() >= asked  # a larger size asked for is kept
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_source_line_under_bars_is_readable_on_screen(lang):
+    import matplotlib.pyplot as plt
+
+    fig = figures.screen_time_week(WEEK, lang=lang)
+    assert shown_px(fig.axes[0].xaxis.label, fig) >= 12
+    plt.close(fig)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import ipywidgets as widgets
+import pytest
 import matplotlib
 
 from curriculum import answers, start
@@ -156,3 +157,57 @@ def test_in_a_lab_the_picked_language_is_recorded_at_once(tmp_path):
     assert json.loads((tmp_path / "himaya-answers.json").read_text(encoding="utf-8"))["language"] == "en"
     picker.value = "ar"
     assert json.loads((tmp_path / "himaya-answers.json").read_text(encoding="utf-8"))["language"] == "ar"
+
+
+def test_the_panel_names_its_language_for_the_prose_to_follow():
+    """style.css shows only the prose of the language the panel names (class himaya-lang-<lang>)."""
+    panel = start("m00-orientation")
+    _, picker, _, _ = parts(panel)
+    assert "himaya-lang-ar" in panel._dom_classes and "himaya-lang-en" not in panel._dom_classes
+    picker.value = "en"
+    assert "himaya-lang-en" in panel._dom_classes and "himaya-lang-ar" not in panel._dom_classes
+    picker.value = "ar"
+    assert [c for c in panel._dom_classes if c.startswith("himaya-lang-")] == ["himaya-lang-ar"]
+
+
+def test_the_panel_starts_in_the_saved_language(tmp_path):
+    write_file(tmp_path, language="en", **{"m00.q1": "a"})
+    assert "himaya-lang-en" in start("m00-orientation")._dom_classes
+
+
+def test_the_course_css_has_one_source():
+    """JupyterLab's custom CSS imports curriculum/style.css (copied when the server starts), never a second copy."""
+    from pathlib import Path
+
+    trainee = Path(__file__).resolve().parents[2] / "deploy" / "jupyter" / "trainee"
+    custom = trainee / "custom"
+    assert sorted(p.name for p in custom.iterdir()) == ["custom.css"]
+    rules = [line for line in (custom / "custom.css").read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith(("/*", "*")) and "*/" not in line]
+    assert rules == ['@import url("style.css");']
+    assert "style.css" in (trainee / "jupyter_server_config.py").read_text()
+
+
+@pytest.mark.parametrize("lang, expected", [("ar", "ar"), ("en", "en"), ("", "ar"), ("fr", "ar")])
+def test_trainee_server_config_serves_the_course_css_and_the_language_settings(tmp_path, monkeypatch, lang, expected):
+    """deploy/jupyter/trainee/jupyter_server_config.py: custom CSS on, style.css served as is, settings per language."""
+    import json as json_
+    from pathlib import Path
+
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    trainee = Path(__file__).resolve().parents[2] / "deploy" / "jupyter" / "trainee"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("HIMAYA_LANG", lang)
+    c = PyFileConfigLoader("jupyter_server_config.py", path=str(trainee)).load_config()
+    assert c.LabApp.custom_css is True
+    folders = [Path(p) for p in c.ServerApp.tornado_settings["static_custom_path"]]
+    assert (folders[0] / "custom.css").exists()
+    served = [f / "style.css" for f in folders if (f / "style.css").exists()]
+    source = Path(__file__).resolve().parents[2] / "curriculum" / "style.css"
+    assert len(served) == 1 and served[0].read_bytes() == source.read_bytes()
+    assert sorted(p.name for p in served[0].parent.iterdir()) == ["style.css"]  # nothing else of the course is served
+    overrides = json_.loads((Path(c.LabApp.app_settings_dir) / "overrides.json").read_text())
+    locale = overrides["@jupyterlab/translation-extension:plugin"]["locale"]
+    assert locale.split("_")[0] == expected
