@@ -134,6 +134,8 @@ class TeachFeedback(NbGraderPreprocessor):
                 cell.outputs = [self._block(self._shown[item], grade_id)]
         if utils.is_task(cell):
             self._mark_awaiting(cell, grade_id)
+            if item in self._shown and self._shown[item].prompt.get(self._lang):
+                self._state_question(cell, self._shown[item])
         if cell.cell_type == "code":  # a widget cannot work on a static page (nor its script, with no jQuery)
             cell.outputs = [o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {})]
         return cell, resources
@@ -146,6 +148,13 @@ class TeachFeedback(NbGraderPreprocessor):
             return
         if grade.needs_manual_grade and grade.manual_score is None:
             cell.metadata["nbgrader"]["himaya_awaiting"] = True
+
+    def _state_question(self, cell, shown: Shown) -> None:
+        """The written item's question above it (one line of HTML: Markdown leaves it as it is)."""
+        lang = self._lang
+        question = " ".join(shown.prompt[lang].split())
+        cell.source = (f'<div class="himaya-question" dir="{"rtl" if lang == "ar" else "ltr"}" lang="{lang}">'
+                       f'<span class="himaya-id">{_esc(shown.item_id)}</span> {question}</div>\n\n' + cell.source)
 
     # -- graded widget items ---------------------------------------------------------
     def _key(self, grade_id: str, item: str) -> tuple[str, dict] | None:

@@ -8,83 +8,17 @@ module's due date.
 from __future__ import annotations
 
 import re
-import shutil
-from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from curriculum import answers
-from curriculum.settings import ANSWERS_FILENAME
-from grading.config import Layout
-from grading.course import Course
-
-from fixture_answers import PERFECT  # tests/ is on pytest's path
-
-MODULE = "m99-fixture"
-FIXTURE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "course" / "notebooks"
-FUTURE = datetime.utcnow() + timedelta(days=30)
-
-#: Arabic trainee: q1 wrong (a), q2 half right (a, b), q3 order partly wrong, the rest right, q8 written.
-AR_ANSWERS = dict(PERFECT, **{
-    "m99.q1": "a", "m99.q2": ["b", "a"], "m99.q3": ["s2", "s1", "s3", "s4"],
-    "m99.q7": "<script>alert('x')</script>", "m99.q8": "Reports <b>are</b> not victims.",
-})
-#: English trainee: everything right, written answer left empty.
-EN_ANSWERS = dict(PERFECT)
-TRAINEES = {"t-ar": ("ar", AR_ANSWERS), "t-en": ("en", EN_ANSWERS)}
-
-
-def _answers(folder, trainee, language, values):
-    items = {item: {"value": value, "kind": "test", "time": "2025-01-01T00:00:00+00:00", "changes": 1}
-             for item, value in values.items()}
-    answers.write(folder / ANSWERS_FILENAME, answers.Answers(trainee=trainee, language=language, items=items))
-
-
-EXPLAIN = {"ar": "لأن ب هو الخيار الذي طلبه السؤال.", "en": "B is right because the question asks for b."}
+from feedback_course import FUTURE, MODULE, TRAINEES, build, page, passed, set_duedate  # tests/ is on the path
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Course:
-    root = tmp_path_factory.mktemp("feedback")
-    shutil.copytree(FIXTURE_NOTEBOOKS, root / "notebooks")
-    source = root / "notebooks" / MODULE / f"{MODULE}.ipynb"
-    nb = nbformat.read(str(source), as_version=4)
-    (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "m99-q1"]
-    cell.source = cell.source.replace("KEY = {'answer': 'b'}", f"KEY = {{'answer': 'b', 'explain': {EXPLAIN!r}}}")
-    assert "explain" in cell.source
-    nbformat.write(nb, str(source))
-    course = Course(Layout(root=root, work="build"))
-    course.release(MODULE, duedate=FUTURE)
-    for trainee, (language, values) in TRAINEES.items():
-        workspace = root / "trainees" / trainee
-        folder = course.fetch(MODULE, trainee, workspace)
-        _answers(folder, trainee, language, values)
-        course.submit(MODULE, trainee, workspace)
-    course.collect(MODULE)
-    results = course.autograde(MODULE, progress=False)
-    assert all(r.ok for r in results), results
-    set_duedate(course, passed())  # after every submission: none is late
-    course.feedback(MODULE, progress=False)
-    return course
-
-
-def page(course, trainee) -> str:
-    (path,) = course.feedback_files(MODULE, trainee)
-    return path.read_text(encoding="utf-8")
-
-
-def passed() -> datetime:
-    """A due date that has just passed (nbgrader keeps naive UTC)."""
-    return datetime.utcnow() - timedelta(seconds=1)
-
-
-def set_duedate(course, when):
-    with Gradebook(course.layout.db_url) as gb:
-        gb.update_or_create_assignment(MODULE, duedate=when)
+def course(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("feedback"))
 
 
 @pytest.fixture
@@ -98,25 +32,28 @@ def before_due(course):
 
 
 class _Blocks(HTMLParser):
-    """Text of each ``himaya-teach`` block, by the class of its parts."""
+    """Text of each ``himaya-teach`` block, by the class of its parts (the blocks hold no void element)."""
 
     def __init__(self):
         super().__init__()
-        self.blocks, self._stack = [], []
+        self.blocks, self._stack, self._open = [], [], None
 
     def handle_starttag(self, tag, attrs):
-        classes = dict(attrs).get("class", "") or ""
-        if "himaya-teach" in classes.split():
+        classes = (dict(attrs).get("class", "") or "").split()
+        if "himaya-teach" in classes:
             self.blocks.append({})
-        self._stack.append(next((c for c in classes.split() if c.startswith("himaya-")), None))
+            self._open = len(self._stack)
+        self._stack.append(next((c for c in classes if c.startswith("himaya-")), None))
 
     def handle_endtag(self, tag):
         if self._stack:
             self._stack.pop()
+        if self._open is not None and len(self._stack) <= self._open:
+            self._open = None
 
     def handle_data(self, data):
-        if self.blocks:
-            for cls in set(self._stack) - {None, "himaya-teach"}:  # every part (question, answer…) it is in
+        if self._open is not None:
+            for cls in set(self._stack[self._open:]) - {None, "himaya-teach"}:  # every part it is in
                 part = self.blocks[-1]
                 part[cls] = part.get(cls, "") + data
 
@@ -233,15 +170,21 @@ def test_a_written_answer_not_graded_yet_says_awaiting_not_zero(course):
     assert "بانتظار تقييم المدرّب" in toc
 
 
-def test_a_graded_written_answer_shows_the_score_and_the_instructors_comment(course):
+def _grade_written(course, score, comment, awaiting):
     with Gradebook(course.layout.db_url) as gb:
         grade = gb.find_grade("m99-q8", MODULE, MODULE, "t-ar")
-        grade.manual_score = 2.0
-        grade.needs_manual_grade = False
-        gb.find_comment("m99-q8", MODULE, MODULE, "t-ar").manual_comment = "Good: name the victim's needs too."
+        grade.manual_score, grade.needs_manual_grade = score, awaiting
+        gb.find_comment("m99-q8", MODULE, MODULE, "t-ar").manual_comment = comment
         gb.db.commit()
     course.feedback(MODULE, ["t-ar"], progress=False)
-    html = page(course, "t-ar")
+    return page(course, "t-ar")
+
+
+def test_a_graded_written_answer_shows_the_score_and_the_instructors_comment(course):
+    try:
+        html = _grade_written(course, 2.0, "Good: name the victim's needs too.", False)
+    finally:
+        _grade_written(course, None, None, True)
     anchor = html.index('name="m99-q8"')
     heading = html[anchor:html.index("</div>", anchor)]
     assert "2.0 / 3.0" in heading and "بانتظار" not in heading
@@ -278,3 +221,11 @@ def test_the_page_loads_nothing_from_the_network(course):
         assert parser.found == [], trainee
         assert "mathjax" not in html.lower()
         assert not re.search(r"<script[^>]+src=", html)
+
+
+def test_a_written_answer_states_its_question(course):
+    for trainee, question in (("t-ar", "اشرح"), ("t-en", "Explain")):
+        html = page(course, trainee)
+        anchor = html.index('name="m99-q8"')
+        panel = html[anchor:html.index("</div></div>", anchor)]
+        assert re.search(rf'class="himaya-id">m99.q8</span> {question}</div>', panel), trainee
