@@ -265,3 +265,41 @@ def test_every_trainees_numeric_key_lies_in_its_declared_range(path):
         if key.kind == "numeric" and (exercise.minimum is not None or exercise.maximum is not None):
             for n in range(12):
                 exercise.check_key(key.for_trainee(f"range-{n:02d}").key)
+
+
+# -- m00-m05: explanations and ranges (H6, #14) ---------------------------------------------------
+#: m00 is not a core module, so H6's modules are listed here rather than in EXPLAINED
+EXPLAINED_FIRST_HALF = ("m00", "m01", "m02", "m03", "m04", "m05")
+FIRST_HALF = [p for p in MODULE_NOTEBOOKS if short_id(p) in EXPLAINED_FIRST_HALF]
+
+
+@pytest.mark.parametrize("path", FIRST_HALF, ids=lambda p: p.parent.name)
+def test_m00_to_m05_keys_explain_their_answer_and_ranges_hold_for_every_trainee(path):
+    test_every_graded_key_explains_its_answer_in_both_languages(path)
+    test_every_trainees_numeric_key_lies_in_its_declared_range(path)
+
+
+@pytest.mark.parametrize("path", FIRST_HALF, ids=lambda p: p.parent.name)
+def test_an_item_on_the_trainees_own_data_explains_the_method_not_a_number(path):
+    """A per-trainee key differs from trainee to trainee: its explanation gives the method, never one trainee's value."""
+    for item, key in notebook_keys(path).items():
+        if "$data" not in repr(key.key["answer"]) or key.kind != "numeric":
+            continue
+        text = " ".join(key.key["explain"].values()).replace(",", "")
+        for n in range(12):
+            value = key.for_trainee(f"explain-{n:02d}").key["answer"]
+            assert not re.search(rf"(?<!\d)(?<!\d\.){re.escape(f'{value:g}')}(?!\.?\d)", text), \
+                f"{item}: the explanation states trainee explain-{n:02d}'s answer {value:g}"
+
+
+@pytest.mark.parametrize("path", FIRST_HALF, ids=lambda p: p.parent.name)
+def test_a_numeric_item_asking_for_a_percentage_count_or_hours_refuses_a_negative_number(path):
+    """Hours, counts and percentages cannot be negative; a percentage of a whole cannot pass 100 (contract 2)."""
+    whole = re.compile(r"percentage of|what percentage|النسبة المئوية ل", re.I)
+    for item, exercise in _exercises(path).items():
+        if exercise.kind != "numeric":
+            continue
+        assert exercise.minimum == 0, f"{item}: declares no minimum of 0"
+        if whole.search(exercise.prompt["en"]) or whole.search(exercise.prompt["ar"]):
+            if "increase" not in exercise.prompt["en"]:
+                assert exercise.maximum == 100, f"{item}: a percentage of a whole without maximum=100"
