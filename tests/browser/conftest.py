@@ -72,10 +72,11 @@ class Case:
 
     module: str
     lang: str
+    who: str = ""  # the trainee's id, when not the suite's usual one for the language
 
     @property
     def trainee(self) -> str:
-        return trainee_id(self.lang)
+        return self.who or trainee_id(self.lang)
 
     @property
     def id(self) -> str:
@@ -186,8 +187,8 @@ class Catalogue:
     browser.  The tests use it to find, by exact text, what to click.
     """
 
-    def __init__(self, build: Build):
-        self.build = build
+    def __init__(self, base: Path, modules: list[str] = MODULES, trainee=trainee_id):
+        self.base, self.modules, self.trainee = base, modules, trainee
         self._cache: dict[Case, dict] = {}
         self._running: dict[str, subprocess.Popen] = {}
 
@@ -200,10 +201,10 @@ class Catalogue:
         """Read every module for ``lang``'s trainee in the background."""
         if lang in self._running:
             return
-        trainee = trainee_id(lang)
-        scratch = self.build.layout.base / "catalogue" / trainee
+        trainee = self.trainee(lang)
+        scratch = self.base / "catalogue" / trainee
         scratch.mkdir(parents=True, exist_ok=True)
-        paths = [str(REPO / "notebooks" / m / f"{m}.ipynb") for m in MODULES]
+        paths = [str(REPO / "notebooks" / m / f"{m}.ipynb") for m in self.modules]
         self._running[lang] = subprocess.Popen(
             [sys.executable, "-c", _CATALOGUE_SCRIPT, *paths], cwd=scratch, env=self._env(trainee, scratch),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -217,13 +218,13 @@ class Catalogue:
                 raise RuntimeError(f"reading the notebooks' exercises failed:\n{err[-3000:]}")
             for path, items in json.loads(out).items():
                 module = Path(path).stem
-                self._cache[Case(module, case.lang)] = items
+                self._cache[Case(module, case.lang, case.who)] = items
         return self._cache[case]
 
 
 @pytest.fixture(scope="session")
 def catalogue(build) -> Catalogue:
-    found = Catalogue(build)
+    found = Catalogue(build.layout.base)
     for lang in LANGS:
         found.start(lang)
     return found
@@ -309,6 +310,24 @@ class Lab:
             self.process.kill()
             self.process.wait()
         self._log.close()
+
+
+class CourseLab(Lab):
+    """``make lab``'s JupyterLab for one trainee: environment and command from grading/lab.py, plus a port and token."""
+
+    def __init__(self, trainee_lab):
+        self.root, self.trainee = trainee_lab.workspace, trainee_lab.trainee
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        trainee_lab.prepare()
+        # the test process's own settings (a headless plotting backend) are not the trainee's
+        env = trainee_lab.environment({k: v for k, v in os.environ.items() if k != "MPLBACKEND"})
+        self.log_path = trainee_lab.state / "jupyterlab.log"
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            trainee_lab.command(["--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+                                 f"--IdentityProvider.token={self.token}"]),
+            cwd=trainee_lab.workspace, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_until_up()
 
 
 @pytest.fixture(scope="session")
