@@ -25,7 +25,7 @@ from . import roster as course_roster
 from .late import LatePolicy
 
 COLUMNS = (
-    "trainee_id", "name", "ministry", "country", "language", "module", "submitted", "submitted_at", "duedate",
+    "trainee_id", "name", "ministry", "country", "language", "module", "submitted", "submitted_at_utc", "duedate_utc",
     "raw_score", "late_penalty", "score", "max_score", "awaiting_manual_grading", "items_to_grade",
     "seconds_late", "late",
 )
@@ -66,8 +66,8 @@ class CourseExport(ExportPlugin):
                 row = {
                     "trainee_id": trainee, "name": who.name if who else "", "ministry": who.ministry if who else "",
                     "country": who.country if who else "", "language": who.language if who else "",
-                    "module": assignment.name, "submitted": "no", "submitted_at": "",
-                    "duedate": assignment.duedate.isoformat(sep=" ", timespec="minutes") if assignment.duedate else "",
+                    "module": assignment.name, "submitted": "no", "submitted_at_utc": "",
+                    "duedate_utc": assignment.duedate.isoformat(sep=" ", timespec="minutes") if assignment.duedate else "",
                     "raw_score": "", "late_penalty": "", "score": "", "max_score": _number(assignment.max_score),
                     "awaiting_manual_grading": "", "items_to_grade": "", "seconds_late": "", "late": "",
                 }
@@ -82,7 +82,7 @@ class CourseExport(ExportPlugin):
                 pending = [g.name for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade]
                 row.update({
                     "submitted": "yes",
-                    "submitted_at": submission.timestamp.isoformat(sep=" ", timespec="seconds")
+                    "submitted_at_utc": submission.timestamp.isoformat(sep=" ", timespec="seconds")
                     if submission.timestamp else "",
                     "raw_score": _number(raw), "late_penalty": _number(penalty), "score": _number(raw - penalty),
                     "awaiting_manual_grading": "yes" if pending else "no", "items_to_grade": " ".join(sorted(pending)),

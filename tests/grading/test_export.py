@@ -94,7 +94,7 @@ def test_the_late_policy_is_applied(course, tmp_path):
     assert (t1["late"], t1["seconds_late"], t1["late_penalty"]) == ("no", "0", "0")
     assert (t2["late"], t2["seconds_late"]) == ("yes", str(27 * 3600))
     assert (t2["raw_score"], t2["late_penalty"], t2["score"]) == ("5", "1", "4")
-    assert t2["duedate"] == "2026-12-01 17:00"
+    assert t2["duedate_utc"] == "2026-12-01 17:00" and t2["submitted_at_utc"] == "2026-12-02 20:00:00"
 
 
 def test_trainee_text_never_becomes_a_formula(course, tmp_path):
