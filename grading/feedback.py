@@ -44,7 +44,7 @@ from curriculum.settings import ANSWERS_FILENAME
 
 from .feedback_items import Shown, shown_items
 from .gradebook import source_record
-from .keys import KeyProblem, parse_key, parse_kind, resolve
+from .keys import KeyProblem, explanation, parse_key, parse_kind, resolve
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -186,8 +186,12 @@ class TeachFeedback(NbGraderPreprocessor):
             rows.append(f'<div class="himaya-result">{_esc(result)}</div>')
         if self._reveal and key is not None:
             rows.append(f'<div class="himaya-key"><b>{text("right", lang)}:</b> {right_answer(shown, key, lang)}</div>')
-            explain = key.get("explain")
-            if isinstance(explain, dict) and isinstance(explain.get(lang), str) and explain[lang].strip():
+            try:
+                explain = explanation(key, shown.item_id)
+            except KeyProblem as err:  # shown without it; the content tests name the fix
+                self.log.warning("feedback: %s", err)
+                explain = None
+            if explain:
                 rows.append(f'<div class="himaya-why"><b>{text("why", lang)}:</b> {_esc(explain[lang].strip())}</div>')
         elif key is not None:
             later = text("later", lang, due=self._due.strftime("%Y-%m-%d %H:%M UTC")) if self._due \

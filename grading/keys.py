@@ -101,6 +101,23 @@ def parse_key(source: str) -> dict | None:
     return None
 
 
+def explanation(key: dict, item_id: str = "") -> dict | None:
+    """The key's ``"explain"`` as ``{"ar", "en"}``, or None when it has none.
+
+    Never scored, and shown in feedback only after the module's due date
+    (grading/feedback.py); the scorers and every exercise's ``check_key``
+    ignore it.  A malformed one raises :class:`KeyProblem` saying what to write.
+    """
+    if "explain" not in key:
+        return None
+    from curriculum.language import MissingLanguage, bilingual
+
+    try:
+        return bilingual(key["explain"], f"{item_id or 'KEY'}: KEY['explain']")
+    except MissingLanguage as err:
+        raise KeyProblem(f"{err} (write 2-3 sentences in each: {{'ar': '...', 'en': '...'}})") from None
+
+
 def parse_kind(widget_source: str, item_id: str) -> str:
     """The exercise kind that the exercise cell of ``item_id`` creates."""
     for name, found_id in _CALL.findall(widget_source):
@@ -129,6 +146,7 @@ def notebook_keys(path) -> dict[str, ItemKey]:
             widget = sources.get(f"{grade_id}-widget")
             if widget is None:
                 raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget'")
+            explanation(key, item)  # a malformed explanation is an authoring error to fix, named here
             keys[item] = ItemKey(item, parse_kind(widget, item), key)
     return keys
 

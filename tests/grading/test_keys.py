@@ -248,3 +248,62 @@ def test_resolve_reports_a_failing_generator_as_a_key_problem():
         resolve({"answer": {"$data": "curriculum.synthetic:no_such_function"}}, "t-a")
     with pytest.raises(KeyProblem, match="KeyError"):
         resolve({"answer": {"$data": "curriculum.synthetic:weekly_screen_time", "$pick": "nope"}}, "t-a")
+
+
+# -- the explanation a key may carry (TEAM contract 1) ------------------------------------------
+
+EXPLAIN = {"ar": "لأن ب هو الصحيح.", "en": "Because b is right."}
+
+
+def test_explanation_is_read_from_the_key_and_optional():
+    from grading.keys import explanation
+
+    assert explanation(parse_key(hidden(f"KEY = {{'answer': 'b', 'explain': {EXPLAIN!r}}}")), "m99.q1") == EXPLAIN
+    assert explanation({"answer": "b"}) is None
+
+
+@pytest.mark.parametrize("explain, fix", [
+    ("Because.", "both languages"),
+    ({"en": "Because."}, "ar"),
+    ({"ar": "لأن", "en": "  "}, "en"),
+    ({"ar": "Because", "en": "Because."}, "no Arabic letters"),
+])
+def test_a_malformed_explanation_names_the_item_and_what_to_write(explain, fix, tmp_path):
+    from grading.keys import explanation
+
+    with pytest.raises(KeyProblem, match=fix) as err:
+        explanation({"answer": "b", "explain": explain}, "m99.q1")
+    assert "m99.q1" in str(err.value) and "'ar'" in str(err.value)
+    nb = nbformat.read(str(FIXTURE_NB), as_version=4)
+    cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "m99-q1")
+    cell.source = hidden(f"KEY = {{'answer': 'b', 'explain': {explain!r}}}")
+    nbformat.write(nb, str(tmp_path / "m.ipynb"))
+    with pytest.raises(KeyProblem, match="m99.q1"):  # the content tests and tools that read keys stop on it
+        notebook_keys(tmp_path / "m.ipynb")
+
+
+def _with_explanations(keys: dict[str, ItemKey]) -> dict[str, ItemKey]:
+    return {item: ItemKey(item, k.kind, {**k.key, "explain": EXPLAIN}) for item, k in keys.items()}
+
+
+def test_every_exercise_accepts_and_ignores_an_explanation():
+    """check_key of each widget of the fixture (one of every kind) takes a key with 'explain', and its score is
+    the key's without it, for a right and a wrong answer."""
+    from curriculum import exercises as ex
+    from fixture_answers import PERFECT
+
+    nb = nbformat.read(str(FIXTURE_NB), as_version=4)
+    ex.REGISTRY.clear()
+    namespace = {"ex": ex}
+    for cell in nb.cells:
+        if cell.metadata["nbgrader"]["grade_id"].endswith("-widget"):
+            exec(cell.source, namespace)  # noqa: S102 - the course's own fixture
+    keys = notebook_keys(FIXTURE_NB)
+    explained = _with_explanations(keys)
+    assert {k.kind for k in keys.values()} == set(KINDS) - {"free"}
+    wrong = {"m99.q1": "a", "m99.q2": ["b"], "m99.q3": ["s4", "s3", "s2", "s1"], "m99.q4": {"x": "two"},
+             "m99.q5": {"l1": "o"}, "m99.q6": {"number": 9, "unit": "days"}, "m99.q7": "no"}
+    for item, key in explained.items():
+        ex.REGISTRY[item].check_key(key.key)
+        for answer in (PERFECT[item], wrong[item]):
+            assert KINDS[key.kind].score(answer, key.key) == KINDS[key.kind].score(answer, keys[item].key), item
