@@ -135,7 +135,8 @@ def pre_spawn_hook(spawner):
     env = {
         "PATH": os.pathsep.join([str(Path(PYTHON).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "JUPYTER_PREFER_ENV_PATH": "1",
-        # first wins: the role's settings, then the course's
+        # first wins: the role's settings, then the course's. A trainee's (trainee/jupyter_server_config.py): the
+        # course's CSS before any cell runs, JupyterLab's interface in HIMAYA_LANG (Arabic unless the roster says en)
         "JUPYTER_CONFIG_PATH": os.pathsep.join([str(JUPYTER_CONFIG / role), str(JUPYTER_CONFIG / "common")]),
         "HIMAYA_EXCHANGE": EXCHANGE,
     }
