@@ -131,7 +131,7 @@ class TeachFeedback(NbGraderPreprocessor):
                 cell.outputs = []
             elif utils.is_grade(cell) and cell.cell_type == "code":
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-                cell.outputs = [self._block(self._shown[item], grade_id)]
+                cell.outputs = [self._block(self._shown[item], grade_id, _grader_lines(cell))]
         if utils.is_task(cell):
             self._mark_awaiting(cell, grade_id)
             if item in self._shown and self._shown[item].prompt.get(self._lang):
@@ -168,7 +168,7 @@ class TeachFeedback(NbGraderPreprocessor):
             self.log.warning("feedback: %s: %s", item, err)
             return None
 
-    def _block(self, shown: Shown, grade_id: str):
+    def _block(self, shown: Shown, grade_id: str, grader: list[str]):
         lang = self._lang
         found = self._found
         answer = None if found.problem else found.value(shown.item_id)
@@ -181,9 +181,9 @@ class TeachFeedback(NbGraderPreprocessor):
                         f"{prompt}</div>")
         rows.append(f'<div class="himaya-yours"><b>{text("yours", lang)}:</b> '
                     f"{describe(shown, answer, lang, key if self._reveal else None)}</div>")
-        result = self._result(shown, answer, key)
-        if result:
-            rows.append(f'<div class="himaya-result">{_esc(result)}</div>')
+        result = grader or [self._result(shown, answer, key)]  # the grader's own words, as it scored
+        if any(result):
+            rows.append(f'<div class="himaya-result">{"<br>".join(_esc(line) for line in result if line)}</div>')
         if self._reveal and key is not None:
             rows.append(f'<div class="himaya-key"><b>{text("right", lang)}:</b> {right_answer(shown, key, lang)}</div>')
             try:
@@ -215,6 +215,15 @@ class TeachFeedback(NbGraderPreprocessor):
         except Exception as err:  # noqa: BLE001 - as the grader scored it
             score = Score(0.0, "bad_answer", {"error": type(err).__name__})
         return score.text(lang)
+
+
+def _grader_lines(cell) -> list[str]:
+    """What ScoreWidgetAnswers wrote in the grade cell at grading time (its message, then the score line)."""
+    for out in cell.get("outputs", []):
+        plain = out.get("data", {}).get("text/plain") if out.get("output_type") == "display_data" else None
+        if isinstance(plain, str) and "himaya-feedback" in str(out.get("data", {}).get("text/html", "")):
+            return [line.strip() for line in plain.splitlines() if line.strip()]
+    return []
 
 
 # -- answers and keys in words ---------------------------------------------------------
