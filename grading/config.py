@@ -126,9 +126,12 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.LatePolicy.per_day = 0.1  # share of the score lost per started day late
     # `nbgrader export` writes the course's grades.csv (roster merged; grading/export.py), as `python -m grading export`
     c.ExportApp.plugin_class = "grading.export.CourseExport"
+    # formgrader renders a submission with an HTMLExporter of its own (no parent) and its template 'formgrade':
+    # grading/templates/formgrade/index.html.j2 extends nbgrader's, without MathJax from a CDN
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+    c.HTMLExporter.extra_template_paths = [str(NBGRADER_TEMPLATES)]  # where 'formgrade/index.html.j2' is found
     # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
-    # extends nbgrader's own feedback template. Only for the exporter GenerateFeedback makes (its parent):
-    # formgrader renders submissions with an HTMLExporter of its own and its 'formgrade' template
+    # extends nbgrader's own feedback template. Only for the exporter GenerateFeedback makes (its child)
     c.GenerateFeedback.HTMLExporter.template_name = "feedback"
     c.GenerateFeedback.HTMLExporter.template_file = "himaya.html.j2"
     c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]

@@ -132,6 +132,8 @@ def page(browser, lab):
 
 def open_submission(page, lab, trainee: str):
     """Formgrader's own links, as an instructor clicks them, to ``trainee``'s submission; returns the q8 cell."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{lab.url}/formgrader?token={lab.token}")
     page.get_by_role("link", name="Manual Grading", exact=True).click()
     page.get_by_role("link", name=MODULE, exact=True).click()   # the module
@@ -149,6 +151,9 @@ def open_submission(page, lab, trainee: str):
         raise AssertionError(f"{trainee}'s submission did not open in formgrader: {body[:500]!r}\n"
                              f"server log:\n{lab.log()}") from err
     assert ERROR not in page.locator("body").inner_text()
+    # formgrader's script ran to its end (keyboard shortcuts, focus on the first field): on a closed network
+    # it stopped at "MathJax is not defined" when nbconvert's page loaded MathJax from a CDN
+    assert page.evaluate("() => formgrader.loaded") is True, f"formgrader's script stopped: {errors}"
     return page.locator(".nbgrader_cell").filter(has=page.locator(f"#{ITEM}"))
 
 

@@ -223,6 +223,10 @@ def test_formgrader_renders_a_submission_with_its_own_template(layout, fixture_n
     assert exporter.template_name == "formgrade" and exporter.template_file != "himaya.html.j2"
     # the written answer's task cell gets formgrader's score field and comment box
     assert 'class="score tabbable" id="m99-q8"' in html and 'id="m99-q8-comment"' in html
+    # every script from formgrader itself: a closed network has no CDN (MathJax came from cdnjs and, missing,
+    # stopped formgrader's own script)
+    assert not re.findall(r'<script[^>]+src="(?:https?:)?//[^"]*"', html)
+    assert html.count("/formgrader/static/js/formgrade.js") == 1 and html.count("<html") == 1
 
 
 def test_feedback_keeps_the_course_template(layout):
