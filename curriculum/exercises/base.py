@@ -327,6 +327,9 @@ def answered(item_id: str) -> tuple[int, int]:
     return exercise.progress(saved)
 
 
+RLI, PDI = "\u2067", "\u2069"  # Unicode's right-to-left isolate and its end
+
+
 class NotAnswered(Exception):
     """Raised by :func:`status` under nbgrader's Validate when an item is not fully answered.
 
@@ -342,7 +345,12 @@ class NotAnswered(Exception):
         exercise = REGISTRY.get(item_id)
         prompt = first_words(pick(exercise.prompt, lang)) if exercise else "…"
         key = "validate_missing" if answered == 0 else "validate_partial"
-        super().__init__(message(key, lang, item=item_id, prompt=prompt, answered=answered, total=total))
+        text = message(key, lang, item=item_id, prompt=prompt, answered=answered, total=total)
+        if direction(lang) == "rtl":
+            # nbgrader's Validate shows it in a left-to-right box: isolate it as right-to-left text,
+            # so the item id, the quoted prompt and the final full stop stay where an Arabic reader expects
+            text = f"{RLI}{text}{PDI}"
+        super().__init__(text)
 
     def _render_traceback_(self) -> list[str]:
         return [str(self)]
@@ -360,7 +368,6 @@ class StatusLine(widgets.HTML):
     def __init__(self, item_id: str, **kwargs):
         super().__init__(**kwargs)
         self.item_id = check_item_id(item_id)
-        self.add_class("himaya-grade-status")
         previous = LINES.get(self.item_id)
         if previous is not None:
             previous.close()  # its cell was run again: the old line is no longer on the page

@@ -10,7 +10,7 @@ from curriculum import exercises
 from curriculum.exercises import (
     KINDS, LINES, REGISTRY, FreeText, MultipleChoice, NotAnswered, Numeric, SingleChoice, StatusLine, lookup, status,
 )
-from curriculum.exercises.base import Score, check_item_id, grade_id, item_id, relabel_all
+from curriculum.exercises.base import PDI, RLI, Score, check_item_id, grade_id, item_id, relabel_all
 from curriculum.language import MissingLanguage
 from curriculum.settings import settings
 
@@ -249,7 +249,7 @@ def test_validate_raises_for_an_unanswered_item(validating, grade_line):
     single()
     with pytest.raises(NotAnswered) as err:
         grade_line("m00.q1")
-    assert str(err.value) == "⚠ m00.q1 «ما أول خطوة؟»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق."
+    assert str(err.value) == RLI + "⚠ m00.q1 «ما أول خطوة؟»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق." + PDI
     assert (err.value.item_id, err.value.answered, err.value.total) == ("m00.q1", 0, 1)
     settings.language = "en"
     with pytest.raises(NotAnswered) as err:
@@ -267,7 +267,7 @@ def test_validate_error_shows_only_its_message(validating):
         result = shell.run_cell('from curriculum import status\nstatus("m00.q1")', store_history=False)
         assert isinstance(result.error_in_exec, NotAnswered)
         stb = result.error_in_exec._render_traceback_()
-        assert stb == ["⚠ m00.q1 «ما أول خطوة؟»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق."]
+        assert stb == [RLI + "⚠ m00.q1 «ما أول خطوة؟»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق." + PDI]
     finally:
         InteractiveShell.clear_instance()
 
@@ -280,7 +280,7 @@ def test_validate_names_the_first_words_of_a_long_prompt(validating, grade_line)
     with pytest.raises(NotAnswered, match="^⚠ m00.q5 “In your log above: how many gifts did…”: not answered yet"):
         grade_line("m00.q5")
     settings.language = "ar"
-    with pytest.raises(NotAnswered, match="^⚠ m00.q5 «في سجلّك أعلاه: كم هدية عرضها اللاعب المجهول…»: لم تُجب"):
+    with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m00.q5 «في سجلّك أعلاه: كم هدية عرضها اللاعب المجهول…»: لم تُجب"):
         grade_line("m00.q5")
 
 
@@ -316,7 +316,7 @@ def test_autograde_never_raises(monkeypatch, grade_line):
 def test_written_answer_counts_when_not_empty(validating, grade_line):
     ex = FreeText("m00.f1", {"ar": "اشرح", "en": "Explain"})
     ex._area.value = "   \n "
-    with pytest.raises(NotAnswered, match="^⚠ m00.f1 «اشرح»: لم تُجب"):
+    with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m00.f1 «اشرح»: لم تُجب"):
         grade_line("m00.f1")
     ex._area.value = "البلاغات لا تساوي الضحايا."
     assert grade_line("m00.f1").text().endswith("إجابتك المحفوظة: البلاغات لا تساوي الضحايا.. تُصحَّح بعد التسليم.")

@@ -5,7 +5,7 @@ import pytest
 from traitlets import TraitError
 
 from curriculum.exercises import MultipleChoice, NotAnswered, SingleChoice
-from curriculum.exercises.base import KeyError_
+from curriculum.exercises.base import RLI, KeyError_
 from curriculum.language import MissingLanguage
 from curriculum.settings import settings
 
@@ -316,7 +316,7 @@ def test_multiple_nothing_ticked_is_not_answered(saved, grade_line):
 def test_multiple_nothing_ticked_fails_validate(validating, grade_line):
     ex = multiple()
     ex.value = []
-    with pytest.raises(NotAnswered, match="^⚠ m00.q2 .*: لم تُجب عن هذا السؤال بعد"):
+    with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m00.q2 .*: لم تُجب عن هذا السؤال بعد"):
         grade_line("m00.q2")
     ex.value = ["b"]
     grade_line("m00.q2")

@@ -5,7 +5,7 @@ import pytest
 from traitlets import TraitError
 
 from curriculum.exercises import Classify, Matching, NotAnswered
-from curriculum.exercises.base import KeyError_
+from curriculum.exercises.base import PDI, RLI, KeyError_
 from curriculum.settings import settings
 
 PROMPT = {"ar": "صِل كل خطر بفئته", "en": "Match each risk with its category"}
@@ -298,7 +298,7 @@ def test_validate_reports_a_partial_matching(validating, grade_line):
     ex.value = {"l2": "ok"}
     with pytest.raises(NotAnswered) as err:
         grade_line("m01.c1")
-    assert str(err.value) == "⚠ m01.c1 «صنّف كل سطر»: أجبت عن 1 من 2 فقط. أكمل الإجابة ثم أعد التحقّق."
+    assert str(err.value) == RLI + "⚠ m01.c1 «صنّف كل سطر»: أجبت عن 1 من 2 فقط. أكمل الإجابة ثم أعد التحقّق." + PDI
     assert (err.value.answered, err.value.total) == (1, 2)
     settings.language = "en"
     with pytest.raises(NotAnswered, match=r"^⚠ m01.c1 “Classify each line”: only 1 of 2 answered\. "

@@ -7,7 +7,7 @@ import pytest
 from traitlets import TraitError
 
 from curriculum.exercises import NotAnswered, Numeric
-from curriculum.exercises.base import KeyError_
+from curriculum.exercises.base import RLI, KeyError_
 from curriculum.settings import settings
 
 PROMPT = {"ar": "كم يومًا تُحفظ السجلات؟", "en": "How many days are logs kept?"}
@@ -339,7 +339,7 @@ def test_saved_answer_outside_a_range_added_later_counts_as_unanswered(restart):
 def test_validate_an_out_of_range_attempt_is_not_an_answer(validating, grade_line):
     ex = hour()
     ex._text.value = "82"
-    with pytest.raises(NotAnswered, match="^⚠ m02.h1 «في أي ساعة \\(من 0 إلى 23\\)؟»: لم تُجب"):
+    with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m02.h1 «في أي ساعة \\(من 0 إلى 23\\)؟»: لم تُجب"):
         grade_line("m02.h1")
 
 

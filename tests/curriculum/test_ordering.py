@@ -5,7 +5,7 @@ import pytest
 from traitlets import TraitError
 
 from curriculum.exercises import NotAnswered, Ordering
-from curriculum.exercises.base import KeyError_
+from curriculum.exercises.base import RLI, KeyError_
 from curriculum.exercises.ordering import longest_ordered_subset
 from curriculum.settings import settings
 
@@ -230,7 +230,7 @@ def test_describe_follows_reading_direction():
 # -- Validate ------------------------------------------------------------------------------------
 def test_validate_an_order_never_moved_nor_confirmed_is_not_answered(validating, grade_line):
     ex = ordering()
-    with pytest.raises(NotAnswered, match="^⚠ m00.o1 «رتّب خطوات الاستجابة»: لم تُجب عن هذا السؤال بعد"):
+    with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m00.o1 «رتّب خطوات الاستجابة»: لم تُجب عن هذا السؤال بعد"):
         grade_line("m00.o1")
     ex._confirm.click()
     assert grade_line("m00.o1").text().startswith("✔ حُفظت إجابتك (")

@@ -18,6 +18,7 @@ from nbgrader.validator import Validator
 from traitlets.config import Config
 
 from curriculum.answers import Answers, write
+from curriculum.exercises.base import PDI, RLI
 from curriculum.settings import ANSWERS_FILENAME
 from fixture_answers import PERFECT
 
@@ -86,7 +87,7 @@ def test_nothing_answered_fails_naming_every_item_in_arabic(fetched):
     for grade_id, prompt in prompts.items():
         item = grade_id.replace("-", ".")
         # the whole error is the message: no traceback for a trainee to read through
-        assert failed[grade_id] == f"⚠ {item} «{prompt}»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق.", grade_id
+        assert failed[grade_id] == f"{RLI}⚠ {item} «{prompt}»: لم تُجب عن هذا السؤال بعد. أجب عنه ثم أعد التحقّق.{PDI}", grade_id
 
 
 def test_partial_answer_fails_naming_the_item_and_how_much_in_english(fetched):
