@@ -12,9 +12,10 @@ an empty ``Out[ ]`` box) with one block in the trainee's language:
   the explanation the hidden key carries (``KEY["explain"]``, TEAM contract 1).
 
 When the key is shown: the due date is the module's (nbgrader's
-``assignment.duedate``) plus the longest extension granted to any trainee, so
-no trainee who still may submit can be handed the key by one who got their
-feedback.  A module with no due date never shows keys (nobody can tell when
+``assignment.duedate``) plus the longest extension granted to any trainee and
+the late policy's grace period (grading/late.py: work handed in then is on
+time), so no trainee who may still hand in on time can be handed the key by
+one who got their feedback.  A module with no due date never shows keys (nobody can tell when
 everyone has handed in); an instructor who knows every trainee has submitted
 sets ``TeachFeedback.reveal_without_duedate = True`` (or sets a due date).
 The check is made when the page is generated: feedback generated before the
@@ -45,6 +46,7 @@ from curriculum.settings import ANSWERS_FILENAME
 from .feedback_items import Shown, shown_items
 from .gradebook import source_record
 from .keys import KeyProblem, explanation, parse_key, parse_kind, resolve
+from .late import LatePolicy
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -119,7 +121,8 @@ class TeachFeedback(NbGraderPreprocessor):
         if assignment.duedate is None:
             return None
         extensions = [s.extension for s in assignment.submissions if s.extension is not None]
-        return assignment.duedate + max(extensions, default=timedelta(0))
+        grace = timedelta(minutes=LatePolicy(config=self.config).grace_minutes)  # on time until it ends
+        return assignment.duedate + max(extensions, default=timedelta(0)) + grace
 
     def preprocess_cell(self, cell, resources, index):
         meta = cell.metadata.get("nbgrader", {})

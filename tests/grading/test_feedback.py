@@ -8,6 +8,7 @@ module's due date.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -156,6 +157,22 @@ def test_an_extension_for_anyone_keeps_the_key_hidden_from_everyone(course):
         with Gradebook(course.layout.db_url) as gb:
             gb.find_submission(MODULE, "t-ar").extension = None
             gb.db.commit()
+        course.feedback(MODULE, ["t-en"], progress=False)
+
+
+def test_the_grace_period_of_the_late_policy_keeps_the_key_hidden(course):
+    """Work handed in during the grace period is on time (grading/late.py): no key yet."""
+    course.api.config.LatePolicy.grace_minutes = 45.0
+    try:
+        set_duedate(course, passed() - timedelta(minutes=30))
+        course.feedback(MODULE, ["t-en"], progress=False)
+        assert 'class="himaya-key"' not in page(course, "t-en")
+        set_duedate(course, passed() - timedelta(minutes=46))
+        course.feedback(MODULE, ["t-en"], progress=False)
+        assert 'class="himaya-key"' in page(course, "t-en")
+    finally:
+        course.api.config.LatePolicy.grace_minutes = 0.0
+        set_duedate(course, passed())
         course.feedback(MODULE, ["t-en"], progress=False)
 
 
