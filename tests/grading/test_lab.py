@@ -145,3 +145,27 @@ def test_the_trainee_is_the_login_name_unless_given(monkeypatch):
     assert lab.default_trainee() == "t-login"
     monkeypatch.setenv("USER", "")
     assert lab.default_trainee()  # the account's name
+
+
+def test_python_m_grading_lab_starts_the_trainees_lab_with_its_options(course, monkeypatch, capsys):
+    from grading import cli
+
+    started = {}
+
+    def call(command, cwd, env):
+        started.update(command=command, cwd=cwd, env=env)
+        return 0
+
+    monkeypatch.setattr(lab.subprocess, "call", call)
+    monkeypatch.setattr(lab, "release_changed", lambda course, log=None: [])
+    root = str(course.layout.root)
+    assert cli.main(["--root", root, "--work", "build", "lab", "--trainee", "t-cli", "--lang", "en", "--port=8890"]) == 0
+    workspace = course.layout.base / "lab" / "t-cli"
+    assert started["cwd"] == workspace and f"--ServerApp.root_dir={workspace}" in started["command"]
+    assert "--port=8890" in started["command"], "other options go to JupyterLab"
+    assert started["env"]["HIMAYA_TRAINEE"] == "t-cli" and started["env"]["HIMAYA_LANG"] == "en"
+    assert (course.layout.base / "lab-state" / "t-cli" / "config" / "nbgrader_config.json").is_file()
+    assert "Nbgrader › Assignment List" in capsys.readouterr().out
+
+    assert cli.main(["--root", root, "--work", "build", "lab", "--trainee", "t+x"]) == 2
+    assert "letters, digits" in capsys.readouterr().err
