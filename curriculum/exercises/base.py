@@ -267,7 +267,7 @@ class Exercise(widgets.VBox):
 
     def _practice_check(self) -> None:
         lang = settings.language
-        if self.value is None:
+        if self.progress(self.value)[0] == 0:
             text = message("not_answered", lang)
         else:
             text = self.score(self.value, self.practice).text(lang)

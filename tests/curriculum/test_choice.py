@@ -328,3 +328,11 @@ def test_single_unanswered_fails_validate_and_answered_passes(validating, grade_
         grade_line("m00.q1")
     ex._radio.value = "a"
     assert grade_line("m00.q1").text().startswith("✔ حُفظت إجابتك (")
+
+
+def test_multiple_practice_check_with_nothing_ticked_says_not_answered():
+    ex = multiple(practice=MULTI_KEY)
+    ex._boxes["a"].value = True
+    ex._boxes["a"].value = False
+    ex._check_button.click()
+    assert "لم تُجب بعد." in ex._feedback.value
