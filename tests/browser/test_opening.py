@@ -144,7 +144,8 @@ class Opening(Notebook):
         page = self.page
         page.goto(f"{self.lab.url}/lab/workspaces/opening-{self.case.id}/tree/{self.case.module}/{self.path.name}"
                   f"?{'reset&' if reset else ''}token={self.lab.token}")
-        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown [lang]", timeout=TIMEOUT_MS)
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown [lang]", state="attached",
+                               timeout=TIMEOUT_MS)
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
             ".some(e => /\\| Idle$/.test(e.textContent.trim()))", timeout=TIMEOUT_MS)
@@ -233,6 +234,10 @@ def test_language_picker_switches_the_prose_shown(opened):
     lang = opened.case.lang
     opened.run_all()
     assert_prose_in(opened, lang)  # the panel starts in the trainee's language
+    figure = opened.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedImage img")
+    if figure.count():  # for a person to look at: the figure's note under it, readable
+        figure.first.scroll_into_view_if_needed()
+        opened.shot("figure")
     opened.choose_language(OTHER[lang])
     assert_prose_in(opened, OTHER[lang])
     opened.shot("switched")
