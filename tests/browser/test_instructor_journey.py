@@ -154,6 +154,7 @@ def open_submission(page, lab, trainee: str):
     # formgrader's script ran to its end (keyboard shortcuts, focus on the first field): on a closed network
     # it stopped at "MathJax is not defined" when nbconvert's page loaded MathJax from a CDN
     assert page.evaluate("() => formgrader.loaded") is True, f"formgrader's script stopped: {errors}"
+    page.wait_for_function("() => MathJax.loaded === true")  # formgrader has focused and scrolled to its first field
     return page.locator(".nbgrader_cell").filter(has=page.locator(f"#{ITEM}"))
 
 
