@@ -93,8 +93,12 @@ class TeachFeedback(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         self._student, self._assignment, self._notebook = info["student"], info["assignment"], info["notebook"]
-        folder = Path(resources.get("metadata", {}).get("path") or ".")
-        self._found = answers.read(folder / ANSWERS_FILENAME, trainee=self._student)
+        scored = nb.metadata.get("himaya", {}).get("scored")
+        if isinstance(scored, dict):  # what ScoreWidgetAnswers scored
+            self._found = answers_scored(scored, self._student)
+        else:  # graded before it kept them: the file beside the notebook
+            folder = Path(resources.get("metadata", {}).get("path") or ".")
+            self._found = answers.read(folder / ANSWERS_FILENAME, trainee=self._student)
         self._lang = nb.metadata.get("himaya", {}).get("language") or self._found.language or "ar"
         if self._lang not in ("ar", "en"):
             self._lang = "ar"
@@ -104,9 +108,10 @@ class TeachFeedback(NbGraderPreprocessor):
             self._due = self._duedate(gb)
             self._reveal = self._due <= datetime.now(timezone.utc).replace(tzinfo=None) if self._due \
                 else self.reveal_without_duedate
-            ordered = [(c.metadata.get("nbgrader", {}).get("grade_id", ""), c) for c in nb.cells]
-            cells = [(gid, self._record[gid].source) for gid, c in ordered
-                     if gid in self._record and self._record[gid].cell_type == "code"]
+            # the instructor's cells in the notebook's order; any a trainee deleted, after them
+            ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+            ids = [i for i in dict.fromkeys([*ids, *self._record]) if i in self._record]
+            cells = [(i, self._record[i].source) for i in ids if self._record[i].cell_type == "code"]
             self._shown = shown_items(cells, self._student, self.log)
             nb, resources = super().preprocess(nb, resources)
         resources.setdefault("himaya", {})["reveal_keys"] = self._reveal
@@ -218,6 +223,27 @@ class TeachFeedback(NbGraderPreprocessor):
         except Exception as err:  # noqa: BLE001 - as the grader scored it
             score = Score(0.0, "bad_answer", {"error": type(err).__name__})
         return score.text(lang)
+
+
+def scored_answers(found: answers.Answers) -> dict:
+    """The answers a grader scored, as kept in the graded notebook's metadata for its feedback page.
+
+    The page must show what was scored: the answers file beside the graded
+    notebook is the trainee's, and a cell they added may rewrite it while the
+    notebook runs.
+    """
+    problem = [found.problem.key, dict(found.problem.params)] if found.problem else None
+    return {"problem": problem, "values": {} if problem else {k: found.value(k) for k in found.items}}
+
+
+def answers_scored(scored: dict, trainee: str) -> answers.Answers:
+    """:func:`scored_answers` read back (anything malformed counts as unanswered)."""
+    values = scored.get("values") if isinstance(scored.get("values"), dict) else {}
+    problem = scored.get("problem")
+    found = answers.Answers(trainee=trainee, items={k: {"value": v} for k, v in values.items()})
+    if isinstance(problem, list) and len(problem) == 2 and isinstance(problem[0], str) and isinstance(problem[1], dict):
+        found.problem = answers.Problem(problem[0], problem[1])
+    return found
 
 
 def _grader_lines(cell) -> list[str]:

@@ -36,6 +36,7 @@ from curriculum.language import MESSAGES, message
 from curriculum.settings import ANSWERS_FILENAME
 
 from . import rubrics, sandbox
+from .feedback import scored_answers
 from .gradebook import RecordedGradebook, SubmissionGradebook, source_record
 from .keys import ItemKey, KeyProblem, parse_key, parse_kind
 
@@ -140,6 +141,8 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         self._found = resources[SNAPSHOT]
         # the feedback page speaks the trainee's language (grading/templates/feedback/himaya.html.j2)
         nb.metadata.setdefault("himaya", {})["language"] = self._found.language
+        # …and shows the answers scored here, whatever became of the file since (grading/feedback.py)
+        nb.metadata.himaya["scored"] = scored_answers(self._found)
         if self._found.problem:
             self.log.warning("%s/%s: %s", student, info["assignment"],
                              message(self._found.problem.key, "en", **self._found.problem.params))

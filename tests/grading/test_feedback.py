@@ -14,7 +14,11 @@ from html.parser import HTMLParser
 import pytest
 from nbgrader.api import Gradebook
 
-from feedback_course import FUTURE, MODULE, TRAINEES, build, page, passed, set_duedate  # tests/ is on the path
+from curriculum.settings import ANSWERS_FILENAME
+from feedback_course import (  # tests/ is on the path
+    FUTURE, MODULE, TRAINEES, build, page, passed, set_duedate, write_answers,
+)
+from fixture_answers import PERFECT
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +101,19 @@ def test_the_result_line_is_kept_and_the_empty_out_box_is_gone(course):
     assert blocks(html)["m99.q1"]["himaya-result"] == "إجابة غير صحيحة.الدرجة: 0 من 1"  # the grader's two lines
     assert "Out[" not in html and "output_prompt" not in html.split("<body", 1)[1].replace(
         'class="prompt output_prompt"></div>', "")
+
+
+def test_the_page_shows_the_answers_that_were_scored_not_the_file_as_it_is_now(course):
+    """A cell the trainee added may rewrite the answers file while the notebook runs, after it was read."""
+    path = course.layout.step("autograded") / "t-ar" / MODULE / ANSWERS_FILENAME
+    saved = path.read_bytes()
+    try:
+        write_answers(path.parent, "t-ar", "ar", dict(PERFECT, **{"m99.q1": "b"}))
+        course.feedback(MODULE, ["t-ar"], progress=False)
+        assert re.sub(r"\s+", "", blocks(page(course, "t-ar"))["m99.q1"]["himaya-yours"]) == "إجابتك:أ✘"
+    finally:
+        path.write_bytes(saved)
+        course.feedback(MODULE, ["t-ar"], progress=False)
 
 
 def test_trainee_text_is_escaped(course):
