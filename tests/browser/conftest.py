@@ -172,6 +172,9 @@ for path in sys.argv[1:]:
         for name in ("options", "steps", "items", "targets", "units"):
             if isinstance(getattr(ex, name, None), dict):
                 entry[name] = getattr(ex, name)
+        for name in ("minimum", "maximum"):  # a number's declared range
+            if isinstance(getattr(ex, name, None), (int, float)):
+                entry[name] = getattr(ex, name)
         items[item] = entry
     out[path] = items
 print(json.dumps(out, ensure_ascii=False))
@@ -240,7 +243,8 @@ def free_port() -> int:
 class Lab:
     """One JupyterLab server for one trainee, rooted at the trainee's workspace."""
 
-    def __init__(self, root: Path, trainee: str, state: Path):
+    def __init__(self, root: Path, trainee: str, state: Path, extra_env: dict[str, str] | None = None):
+        """``extra_env``: variables set over the lab's own (e.g. JUPYTER_CONFIG_PATH, HIMAYA_LANG)."""
         self.root, self.trainee = root, trainee
         self.port, self.token = free_port(), secrets.token_hex(16)
         settings = state / "user-settings"
@@ -262,6 +266,7 @@ class Lab:
             IPYTHONDIR=str(state / "ipython"),
         )
         env.pop("MPLBACKEND", None)
+        env.update(extra_env or {})
         self.log_path = state / "jupyterlab.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
