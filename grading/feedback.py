@@ -35,7 +35,7 @@ from nbformat import from_dict
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool
+from traitlets import Bool, List
 
 from curriculum import answers
 from curriculum.exercises import KINDS
@@ -86,6 +86,9 @@ def _number(value) -> str:
 class TeachFeedback(NbGraderPreprocessor):
     """Put question, answer in words and (after the due date) the key and why under each graded item."""
 
+    #: nbconvert configures every NbConvertBase's priority; nbgrader's preprocessors redeclare it without
+    #: ``config=True``, which logs "Config option not recognized" once per page: declared here, it is quiet
+    display_data_priority = List(NbGraderPreprocessor.display_data_priority.make_dynamic_default()).tag(config=True)
     reveal_without_duedate = Bool(False, help=(
         "Show right answers and explanations for a module that has no due date (only once every trainee "
         "has submitted: a page can be passed on).")).tag(config=True)

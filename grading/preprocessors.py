@@ -263,6 +263,8 @@ class RedactHiddenTests(_Redact, ClearHiddenTests):
 
     marker = "BEGIN HIDDEN TESTS"
     enforce_metadata = Bool(False).tag(config=True)
+    #: quiet in feedback: see grading.feedback.TeachFeedback.display_data_priority
+    display_data_priority = List(NbGraderPreprocessor.display_data_priority.make_dynamic_default()).tag(config=True)
 
     def preprocess(self, nb, resources):
         hidden = _hidden_lines(nb)
@@ -332,6 +334,8 @@ class RedactMarkScheme(_Redact, ClearMarkScheme):
 
     marker = "BEGIN MARK SCHEME"
     enforce_metadata = Bool(False).tag(config=True)
+    #: quiet in feedback: see grading.feedback.TeachFeedback.display_data_priority
+    display_data_priority = List(NbGraderPreprocessor.display_data_priority.make_dynamic_default()).tag(config=True)
 
 
 AUDIT_FILE = "himaya-audit.json"

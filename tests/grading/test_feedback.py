@@ -263,3 +263,10 @@ def test_a_written_answer_states_its_question(course):
         anchor = html.index('name="m99-q8"')
         panel = html[anchor:html.index("</div></div>", anchor)]
         assert re.search(rf'class="himaya-id">m99.q8</span> {question}</div>', panel), trainee
+
+
+def test_generating_a_page_logs_no_config_warning_for_the_courses_preprocessors(course, caplog):
+    """nbconvert sets every preprocessor's display_data_priority; nbgrader's do not declare it (one warning per page)."""
+    course.feedback(MODULE, ["t-en"], progress=False)
+    noisy = [r.getMessage() for r in caplog.records if "not recognized" in r.getMessage()]
+    assert not [m for m in noisy if any(n in m for n in ("TeachFeedback", "RedactHiddenTests", "RedactMarkScheme"))]
