@@ -57,8 +57,8 @@ TEXTS = {
     "right": {"ar": "الإجابة الصحيحة", "en": "Right answer"},
     "why": {"ar": "لماذا", "en": "Why"},
     "none": {"ar": "لم تُجب.", "en": "Not answered."},
-    "later": {"ar": "تظهر الإجابة الصحيحة وشرحها هنا بعد موعد التسليم ({due}).",
-              "en": "The right answer and why appear here after the due date ({due})."},
+    "later": {"ar": "تظهر الإجابة الصحيحة وشرحها هنا بعد موعد التسليم، ابتداءً من {due}.",
+              "en": "The right answer and why appear here after the due date, from {due}."},
     "later_no_date": {"ar": "تظهر الإجابة الصحيحة وشرحها هنا بعد أن يُغلق المدرّب التسليم.",
                       "en": "The right answer and why appear here once your instructor closes submissions."},
     "tolerance": {"ar": "يُقبل فرق حتى {tolerance}", "en": "within {tolerance}"},
@@ -205,9 +205,10 @@ class TeachFeedback(NbGraderPreprocessor):
             if explain:
                 rows.append(f'<div class="himaya-why"><b>{text("why", lang)}:</b> {_esc(explain[lang].strip())}</div>')
         elif key is not None:
-            later = text("later", lang, due=self._due.strftime("%Y-%m-%d %H:%M UTC")) if self._due \
-                else text("later_no_date", lang)
-            rows.append(f'<div class="himaya-later">{_esc(later)}</div>')
+            when = f'<bdi dir="ltr">{self._due:%Y-%m-%d %H:%M} UTC</bdi>' if self._due else ""
+            later = _esc(text("later", lang, due="{due}")).replace("{due}", when) if self._due \
+                else _esc(text("later_no_date", lang))
+            rows.append(f'<div class="himaya-later">{later}</div>')
         direction = "rtl" if lang == "ar" else "ltr"
         body = "".join(rows)
         return from_dict({"output_type": "display_data", "metadata": {}, "data": {

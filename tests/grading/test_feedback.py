@@ -149,7 +149,9 @@ def test_before_the_due_date_neither_the_right_answer_nor_why_is_shown(course, b
         assert 'class="himaya-later"' in html
         assert "✔" not in html and "✘" not in html  # per-option marks would give the key away
     assert "Pick b" in before_due["t-en"]  # the question and answer are still there
-    assert "after the due date" in before_due["t-en"]
+    assert "after the due date, from" in before_due["t-en"]
+    for html in before_due.values():  # when, kept left to right inside Arabic text
+        assert f'<bdi dir="ltr">{FUTURE:%Y-%m-%d %H:%M} UTC</bdi>' in html
 
 
 def test_without_a_due_date_keys_stay_hidden(course):
