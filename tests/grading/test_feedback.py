@@ -130,6 +130,8 @@ def test_after_the_due_date_the_right_answer_and_why_are_shown(course):
     assert "ب" in ar["m99.q1"]["himaya-key"]
     assert "Why" in en["m99.q1"]["himaya-why"] and "B is right" in en["m99.q1"]["himaya-why"]
     assert "لأن" in ar["m99.q1"]["himaya-why"]
+    assert "himaya-key" in en["m99.q2"] and "himaya-why" not in en["m99.q2"]  # a key without 'explain'
+    assert "✔" in en["m99.q2"]["himaya-yours"] and "✘" in ar["m99.q2"]["himaya-yours"]  # each choice marked
     q3 = page(course, "t-en")
     q3 = q3[q3.index("m99.q3</span>"):]
     assert re.findall(r"<li>(first|second|third|fourth)", q3[q3.index("himaya-key"):]) [:4] == \
@@ -272,3 +274,9 @@ def test_generating_a_page_logs_no_config_warning_for_the_courses_preprocessors(
     course.feedback(MODULE, ["t-en"], progress=False)
     noisy = [r.getMessage() for r in caplog.records if "not recognized" in r.getMessage()]
     assert not [m for m in noisy if any(n in m for n in ("TeachFeedback", "RedactHiddenTests", "RedactMarkScheme"))]
+
+
+def test_nbgraders_automatic_comment_is_in_the_trainees_language(course):
+    html = page(course, "t-ar")
+    footer = html[html.index("ملاحظات المدرّب:"):][:200]
+    assert "لم تُجب." in footer and "No response" not in html
