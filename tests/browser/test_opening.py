@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
@@ -86,19 +83,6 @@ _WIDGETS_JS = """() => {
 }"""
 
 
-@contextmanager
-def server_environment(**extra: str):
-    """conftest's Lab passes the test's environment less HIMAYA_*: add what the hub sets for a trainee."""
-    real = subprocess.Popen
-
-    def popen(args, **kwargs):
-        kwargs["env"] = {**kwargs["env"], **extra}
-        return real(args, **kwargs)
-
-    with mock.patch("subprocess.Popen", popen):
-        yield
-
-
 class Course(Build):
     """conftest's Build in this test's own folder."""
 
@@ -124,9 +108,9 @@ def labs(course):
 
     def lab_for(case: Case) -> Lab:
         if case.lang not in running:
-            with server_environment(JUPYTER_CONFIG_PATH=CONFIG_PATH, HIMAYA_LANG=case.lang):
-                running[case.lang] = Lab(course.workspace(case.trainee), case.trainee,
-                                         course.layout.base / "lab" / case.trainee)
+            running[case.lang] = Lab(course.workspace(case.trainee), case.trainee,
+                                     course.layout.base / "lab" / case.trainee,
+                                     extra_env={"JUPYTER_CONFIG_PATH": CONFIG_PATH, "HIMAYA_LANG": case.lang})
         return running[case.lang]
 
     yield lab_for
