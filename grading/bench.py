@@ -33,11 +33,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
+from tqdm.auto import tqdm
 
 from curriculum import answers as answer_file
 from curriculum.settings import ANSWERS_FILENAME
@@ -100,15 +102,37 @@ def _peak_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
-def _timed(command: list[str], layout: Layout) -> float:
-    """Wall seconds of ``command`` run in the course root (a fresh process, as an instructor would run it)."""
+def _graded_since(layout: Layout, modules: list[str], since: float) -> int:
+    """Notebooks written into ``autograded/`` since ``since`` (epoch seconds): a run's progress, seen from outside."""
+    folder = layout.step("autograded")
+    return sum(1 for module in modules for path in folder.glob(f"*/{module}/*.ipynb")
+               if path.stat().st_mtime >= since)
+
+
+def _timed(command: list[str], layout: Layout, label: str = "", modules: list[str] = (), total: int = 0) -> float:
+    """Wall seconds of ``command`` run in the course root (a fresh process, as an instructor would run it).
+
+    While it runs, a progress bar counts the notebooks it has graded (``modules``, ``total``): a
+    204-trainee bench runs for half an hour, and a silent terminal looks hung.
+    """
+    since = time.time() - 1
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=layout.root, capture_output=True, text=True,
-                          env={**os.environ, "HIMAYA_WORK": layout.work})  # read by nbgrader_config.py
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        tail = "\n".join((done.stderr or done.stdout).splitlines()[-15:])
-        print(f"{' '.join(command[:4])}… exited {done.returncode}:\n{tail}", file=sys.stderr)
+    with tempfile.TemporaryFile("w+") as out, \
+            tqdm(total=total or None, desc=label or " ".join(command[:3]), unit="notebook", leave=True) as bar:
+        process = subprocess.Popen(command, cwd=layout.root, stdout=out, stderr=subprocess.STDOUT, text=True,
+                                   env={**os.environ, "HIMAYA_WORK": layout.work})  # read by nbgrader_config.py
+        while process.poll() is None:
+            time.sleep(1)
+            if modules:
+                bar.update(_graded_since(layout, modules, since) - bar.n)
+        seconds = time.perf_counter() - started
+        if modules:
+            bar.update(_graded_since(layout, modules, since) - bar.n)
+        out.seek(0)
+        output = out.read()
+    if process.returncode != 0:
+        tail = "\n".join(output.splitlines()[-15:])
+        print(f"{' '.join(command[:4])}… exited {process.returncode}:\n{tail}", file=sys.stderr)
     return seconds
 
 
@@ -126,7 +150,7 @@ def bare_execution_seconds(course: Course, module: str, trainees: list[str]) -> 
     from nbclient import NotebookClient
 
     started = time.perf_counter()
-    for trainee in trainees:
+    for trainee in tqdm(trainees, desc=f"{module}: nbclient alone", unit="notebook"):
         folder = course.layout.step("submitted") / trainee / module
         for path in folder.glob("*.ipynb"):
             nb = nbformat.read(path, as_version=4)
@@ -151,9 +175,9 @@ def bench_module(root: Path, module: str, n: int, jobs: int) -> dict:
     layout = course.layout
     executes = course.executes(module)
 
-    baseline_seconds = _timed(_nbgrader(layout, module), layout)
+    baseline_seconds = _timed(_nbgrader(layout, module), layout, f"{module}: nbgrader autograde", [module], n)
     baseline_scores = course.scores(module)
-    our_seconds = _timed(_himaya(layout, module, jobs), layout)
+    our_seconds = _timed(_himaya(layout, module, jobs), layout, f"{module}: python -m grading autograde", [module], n)
     our_scores = course.scores(module)
 
     result = {
@@ -191,12 +215,12 @@ def bench_all_core(root: Path, n: int, jobs: int) -> dict:
     shutil.rmtree(layout.base, ignore_errors=True)
     course = Course(layout)
     modules = core_modules(course)
-    for module in modules:
+    for module in tqdm(modules, desc=f"releasing and writing {n} submissions a module", unit="module"):
         course.release(module)
         make_submissions(course, module, n)
     command = [sys.executable, "-m", "grading", "--root", str(root), "--work", layout.work,
                "autograde", "--all", "--force", "--jobs", str(jobs)]
-    seconds = _timed(command, layout)
+    seconds = _timed(command, layout, f"every core module ({len(modules)}): autograde --all", modules, n * len(modules))
     graded = {module: len(course.scores(module)) for module in modules}
     return {"trainees": n, "jobs": jobs, "modules": modules, "notebooks": n * len(modules),
             "command": "python -m grading autograde --all --force --jobs " + str(jobs),

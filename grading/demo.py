@@ -36,6 +36,8 @@ class DemoResult:
     failures: list = field(default_factory=list)
     grades_csv: Path | None = None
     report: Path | None = None
+    results: Path | None = None                     # the full per-module tables
+    foreign: set = field(default_factory=set)       # (module, trainee) who handed in a classmate's answers file
     seconds: float = 0.0
 
 
@@ -100,6 +102,7 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
             classmate = folders.get((module, "t-perfect"), Path("/nonexistent")) / ANSWERS_FILENAME
             if persona in simulate.FOREIGN and classmate.exists():  # a classmate's answers file (none in a lab)
                 shutil.copy(classmate, folder / ANSWERS_FILENAME)
+                result.foreign.add((module, persona))
             course.submit(module, persona, layout.base / "trainees" / persona)
             if persona in simulate.LATE:
                 _make_late(course, module, persona, due + timedelta(days=1, hours=3))
@@ -117,6 +120,8 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
     result.report = report.render(cohort.gather(course, modules, roster=trainees), layout.base / "report.html",
                                   title="Himaya cohort report — simulated demo cohort")
     result.seconds = time.perf_counter() - started
+    result.results = layout.base / "results.txt"
+    result.results.write_text(tables(result) + "\n", encoding="utf-8")
     return result
 
 
@@ -134,30 +139,59 @@ def demo_roster(personas: list[str]) -> list[roster.Trainee]:
     return out
 
 
-def table(result: DemoResult) -> str:
-    """A short per-trainee table for the terminal."""
+def _notes(result: DemoResult, module: str, trainee: str, scores: dict) -> list[str]:
+    work = result.work.get((module, trainee))
+    notes = []
+    if work and work.tampered:
+        notes.append("tampered: graded on answers only")
+    if (module, trainee) in result.foreign:
+        notes.append("handed in another trainee's answers file")
+    if scores["needs_manual_grade"]:
+        notes.append("written answer awaits grading")
+    return notes
+
+
+def tables(result: DemoResult) -> str:
+    """Every module's per-trainee scores and notes (written to ``results.txt``)."""
     lines = []
     for module in result.modules:
         lines.append(f"\n{module}")
         lines.append(f"  {'trainee':<11} {'lang':<4} {'score':>7} {'max':>5}  {'late':<4}  notes")
         for trainee, s in sorted(result.scores[module].items()):
             work = result.work.get((module, trainee))
-            notes = []
-            if work and work.tampered:
-                notes.append("tampered: graded on answers only")
-            if trainee in simulate.FOREIGN:
-                notes.append("handed in another trainee's answers file")
-            if s["needs_manual_grade"]:
-                notes.append("written answer awaits grading")
             lines.append(f"  {trainee:<11} {work.language if work else '?':<4} {s['score']:>7.2f} {s['max_score']:>5.0f}"
-                         f"  {'yes' if s['late'] else 'no':<4}  {'; '.join(notes)}")
+                         f"  {'yes' if s['late'] else 'no':<4}  {'; '.join(_notes(result, module, trainee, s))}")
+    return "\n".join(lines).lstrip("\n")
+
+
+def table(result: DemoResult) -> str:
+    """What ``make demo`` prints: one line per trainee (modules graded, total, what to look at), then where to look."""
+    trainees = sorted({t for scores in result.scores.values() for t in scores})
+    lines = [f"{len(trainees)} simulated trainees × {len(result.modules)} modules, graded in {result.seconds:.0f} s",
+             "", f"  {'trainee':<11} {'lang':<4} {'modules':>7} {'total':>8} {'max':>5}  flags"]
+    for trainee in trainees:
+        graded = {m: result.scores[m][trainee] for m in result.modules if trainee in result.scores[m]}
+        language = next((w.language for (m, t), w in result.work.items() if t == trainee), "?")
+        flags = []
+        late = [m.split("-")[0] for m, s in graded.items() if s["late"]]
+        if late:
+            flags.append(f"late on {len(late)}")
+        for note, label in (("tampered", "tampered ({n})"), ("handed in another", "classmate's answers file ({n})"),
+                            ("awaits grading", "written answers to grade ({n})")):
+            n = sum(any(note in x for x in _notes(result, m, trainee, s)) for m, s in graded.items())
+            if n:
+                flags.append(label.format(n=n))
+        total = sum(s["score"] for s in graded.values())
+        maximum = sum(s["max_score"] for s in graded.values())
+        lines.append(f"  {trainee:<11} {language:<4} {len(graded):>7} {total:>8.2f} {maximum:>5.0f}  {'; '.join(flags)}")
     base = result.course.layout
-    lines.append(f"\nfeedback:   {base.step('feedback')}/<trainee>/<module>/*.html")
-    lines.append(f"grades.csv: {result.grades_csv}")
-    lines.append(f"report:     {result.report}")
-    lines.append(f"gradebook:  {base.db_url}")
+    lines.append("")
+    lines.append(f"report:      {result.report}   ← open this in a browser")
+    lines.append(f"per module:  {result.results}")
+    lines.append(f"grades.csv:  {result.grades_csv}")
+    lines.append(f"feedback:    {base.step('feedback')}/<trainee>/<module>/*.html")
+    lines.append(f"gradebook:   {base.db_url}")
     if result.failures:
         lines.append("\nproblems:")
         lines += [f"  {m} {r.trainee}: {r.detail.splitlines()[-1] if r.detail else 'failed'}" for m, r in result.failures]
-    lines.append(f"\ndone in {result.seconds:.0f} s")
     return "\n".join(lines)

@@ -27,6 +27,10 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
+#: Arguments for every kernel the course starts itself (grading kernels, the simulated cohort's): they
+#: listen on loopback only, and ipykernel's warning that TCP is unencrypted, once per kernel, buried
+#: what `make demo` prints; errors are still logged.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
 
 
 def main(argv):

@@ -19,6 +19,8 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
+from .kernel_launcher import QUIET_KERNEL
+
 WRITTEN = {
     "right": {
         "ar": "عدد البلاغات يقيس ما رُصد وأُبلغ عنه، لا عدد الضحايا: قد يرتفع لأن المنصات صارت تكتشف أكثر أو لأن بلاغات مكررة تُجمع أو تُفصل. "
@@ -49,6 +51,19 @@ FOREIGN = {"t-foreign"}  # submits a copy of another trainee's answers file
 
 #: Points the simulated instructor gives a written answer, as a share of its points.
 MANUAL_SHARE = {"right": 1.0, "partial": 1 / 3, "wrong": 0.0}
+
+
+def wrong_number(key: dict, exercise) -> float:
+    """A wrong number a trainee could type: outside the key's tolerance, inside the item's declared range."""
+    truth = float(key["answer"])
+    tolerance = float(key.get("tolerance", 0)) * (abs(truth) if key.get("relative") else 1)
+    low = getattr(exercise, "minimum", None)
+    high = getattr(exercise, "maximum", None)
+    for number in (truth * 2 + 7, truth + tolerance + 1, truth - tolerance - 1, low, high):
+        if (number is not None and abs(number - truth) > tolerance + 1e-9
+                and (low is None or number >= low) and (high is None or number <= high)):
+            return number
+    raise ValueError(f"{exercise.item_id}: no wrong number fits between {low} and {high}")
 
 
 def answer(style: str, kind: str, key: dict, exercise, index: int = 0):
@@ -82,7 +97,7 @@ def answer(style: str, kind: str, key: dict, exercise, index: int = 0):
     if kind == "numeric":
         if style == "partial":
             return {"number": truth, "unit": key.get("unit")}
-        return {"number": float(truth) * 2 + 7, "unit": key.get("unit")}
+        return {"number": wrong_number(key, exercise), "unit": key.get("unit")}
     if kind == "short":
         if style == "partial":  # a right answer typed with other case and spacing
             return "  " + truth[0].upper() + " "
@@ -197,7 +212,8 @@ class Session:
         # what JupyterHub and the trainee's choices would set
         env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language}
         env.pop("HIMAYA_ANSWERS_DIR", None)
-        self._boot = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout)
+        self._boot = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout,
+                                    extra_arguments=QUIET_KERNEL)
         self.km = self._boot.create_kernel_manager()
         self._boot.start_new_kernel(env=env)
         self.kc = self._boot.start_new_kernel_client()
@@ -238,7 +254,7 @@ def work_through(folder: Path, notebook: str, persona: str, keys: dict, written:
         f"print(json.dumps(drive({persona!r}, {plain!r}, {written!r})))"))
     if session is None:
         env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language, "HIMAYA_ANSWERS_DIR": str(folder)}
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True, extra_arguments=QUIET_KERNEL,
                        resources={"metadata": {"path": str(folder)}}).execute(env=env)
     else:
         NotebookClient(nb, km=session.km, kc=session.kc, timeout=session.timeout, allow_errors=True,

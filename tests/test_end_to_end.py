@@ -100,6 +100,26 @@ def test_table_lists_every_trainee(run):
     assert "grades.csv" in text
 
 
+def test_demo_prints_a_summary_and_keeps_every_modules_table_in_a_file(run):
+    """One line a trainee on screen (modules, total, flags); the per-module tables go to results.txt."""
+    text = demo.table(run)
+    lines = {line.split()[0]: line for line in text.splitlines() if line.strip().startswith("t-")}
+    assert set(lines) == set(simulate.PERSONAS)
+    assert "late on" in lines["t-late"] and "classmate's answers file" in lines["t-foreign"]
+    assert "tampered" in lines["t-tamper"] and "late" not in lines["t-perfect"]
+    assert not any(module in text for module in ALL_PERSONAS_ON)  # no per-module tables on screen
+    assert f"report:      {run.report}" in text
+    full = run.results.read_text(encoding="utf-8")
+    for module in ALL_PERSONAS_ON:
+        assert f"\n{module}\n" in f"\n{full}"
+    # the note says what happened (a classmate's answers file was handed in), not what the persona is
+    assert run.foreign and {t for _, t in run.foreign} == simulate.FOREIGN
+    for block in full.split("\n\n"):
+        module = block.strip().splitlines()[0]
+        noted = {line.split()[0] for line in block.splitlines() if "another trainee's answers file" in line}
+        assert noted == {t for m, t in run.foreign if m == module}, module
+
+
 def test_grading_without_a_kernel_gives_exactly_the_scores_of_executing(run):
     """Widget-only modules are graded without running the notebook: prove nothing changes."""
     course = run.course

@@ -1,5 +1,6 @@
 """The benchmark's own machinery: synthetic submissions, both grading paths, the JSON it writes."""
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,12 +12,17 @@ REPO = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.slow
 
 
-def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, monkeypatch):
+def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, monkeypatch, capsys):
     for module in ("m00-orientation", "m04a-analysis-lab"):
         shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
     monkeypatch.setattr(bench, "REPO", tmp_path)
     out = tmp_path / "autograde.json"
     assert bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out)]) == 0
+    # every long step shows its progress, counted in graded notebooks
+    shown = capsys.readouterr().err
+    for step in ("m00-orientation: nbgrader autograde", "m00-orientation: python -m grading autograde",
+                 "m04a-analysis-lab: nbclient alone", "autograde --all"):
+        assert re.search(re.escape(step) + r".*\b3/3\b", shown), step
     data = json.loads(out.read_text())
     core, lab = data["results"]
     for result in (core, lab):
@@ -51,3 +57,19 @@ def test_lab_submissions_hold_the_code_each_style_writes(tmp_path):
     released = (course.release_dir("m04a-analysis-lab") / "m04a-analysis-lab.ipynb").read_text()
     # some wrote every solution (as the source), some left them all as released
     assert min(solved) == source.count("NotImplementedError") < max(solved) == released.count("NotImplementedError")
+
+
+def test_progress_counts_only_notebooks_graded_by_this_run(tmp_path):
+    from grading.config import Layout
+    import os
+    import time
+
+    layout = Layout(root=tmp_path, work="w")
+    for trainee, age in (("t1", 3600), ("t2", 0)):
+        folder = layout.step("autograded") / trainee / "m00-orientation"
+        folder.mkdir(parents=True)
+        (folder / "m00-orientation.ipynb").write_text("{}")
+        old = time.time() - age
+        os.utime(folder / "m00-orientation.ipynb", (old, old))
+    assert bench._graded_since(layout, ["m00-orientation"], time.time() - 60) == 1
+    assert bench._graded_since(layout, ["m01-digital-world"], 0) == 0

@@ -271,3 +271,37 @@ def test_work_through_writes_the_solved_code_into_the_released_cells(tmp_path, p
     errors = [o for o in cells["lab-double-test"].outputs if o.output_type == "error"]
     assert (not errors) is passes
     assert ("return 2 * x" in cells["lab-double"].source) is passes
+
+
+def test_a_wrong_number_stays_inside_the_items_declared_range():
+    """An hour item (0 to 23) refuses 2 × 20 + 7 = 47: the wrong persona must still answer, wrongly."""
+    from types import SimpleNamespace
+
+    hour = SimpleNamespace(item_id="m06.q1", minimum=0, maximum=23)
+    for truth in (0, 11, 20, 23):
+        key = {"answer": truth, "tolerance": 0}
+        given = simulate.answer("wrong", "numeric", key, hour)
+        assert 0 <= given["number"] <= 23 and given["number"] != truth
+        assert KINDS["numeric"].score(given, key).fraction == 0.0
+    with pytest.raises(ValueError, match="no wrong number fits"):
+        simulate.wrong_number({"answer": 1, "tolerance": 5}, SimpleNamespace(item_id="m00.x", minimum=0, maximum=3))
+
+
+def test_the_simulated_cohorts_kernels_print_no_start_up_warnings():
+    """ipykernel's 'running over TCP without encryption', once per kernel, buried make demo's results."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from grading.simulate import Session\n"
+                           "with Session('t-perfect'):\n    pass"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "without encryption" not in done.stderr and "WARNING" not in done.stderr, done.stderr[-2000:]
+
+
+def test_grading_kernels_log_only_errors():
+    from grading.kernel_launcher import QUIET_KERNEL
+    from grading.preprocessors import TraineeKernelManager
+
+    manager = TraineeKernelManager(kernel_name="python3")
+    manager.connection_file = "/tmp/kernel-test.json"
+    assert manager.format_kernel_cmd()[-len(QUIET_KERNEL):] == QUIET_KERNEL
