@@ -39,6 +39,7 @@ from . import rubrics, sandbox
 from .feedback import scored_answers
 from .gradebook import RecordedGradebook, SubmissionGradebook, source_record
 from .keys import ItemKey, KeyProblem, parse_key, parse_kind
+from .kernel_launcher import QUIET_KERNEL
 
 
 _MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]()*_`!\\~|"})
@@ -591,7 +592,7 @@ class TraineeKernelManager(AsyncKernelManager):
     hidden_paths = List(Unicode(), help="Folders the sandboxed kernel sees empty.").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        command = super().format_kernel_cmd(extra_arguments)
+        command = super().format_kernel_cmd([*(extra_arguments or []), *QUIET_KERNEL])
         return [sys.executable, "-I", "-S", str(KERNEL_LAUNCHER), str(max(0, self.memory_limit)), "--", *command]
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
