@@ -211,3 +211,17 @@ def test_trainee_server_config_serves_the_course_css_and_the_language_settings(t
     overrides = json_.loads((Path(c.LabApp.app_settings_dir) / "overrides.json").read_text())
     locale = overrides["@jupyterlab/translation-extension:plugin"]["locale"]
     assert locale.split("_")[0] == expected
+
+
+def test_trainee_server_config_starts_without_a_writable_runtime_folder(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(blocked / "runtime"))
+    trainee = Path(__file__).resolve().parents[2] / "deploy" / "jupyter" / "trainee"
+    c = PyFileConfigLoader("jupyter_server_config.py", path=str(trainee)).load_config()
+    served = Path(c.ServerApp.tornado_settings["static_custom_path"][1]) / "style.css"
+    assert served.read_bytes() == (Path(__file__).resolve().parents[2] / "curriculum" / "style.css").read_bytes()

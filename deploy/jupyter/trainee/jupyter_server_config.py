@@ -12,6 +12,7 @@
 #   kernel runs are in that language. Settings › Language switches it.
 import importlib.util
 import os
+import tempfile
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_runtime_dir
@@ -25,8 +26,11 @@ def course_style() -> Path:
     """A folder holding only style.css, copied from the installed curriculum package (or this repository's)."""
     spec = importlib.util.find_spec("curriculum")  # found, not imported: the server needs no widgets
     package = Path(spec.origin).parent if spec is not None and spec.origin else HERE.parents[2] / "curriculum"
-    served = Path(jupyter_runtime_dir()) / "himaya-style"
-    served.mkdir(parents=True, exist_ok=True)
+    try:
+        served = Path(jupyter_runtime_dir()) / "himaya-style"
+        served.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no writable runtime folder: a private temporary one, so the server still starts
+        served = Path(tempfile.mkdtemp(prefix="himaya-style-"))
     partial = served / f".style.css.{os.getpid()}"
     partial.write_bytes((package / "style.css").read_bytes())
     partial.replace(served / "style.css")
