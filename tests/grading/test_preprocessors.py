@@ -709,3 +709,19 @@ def test_graded_kernel_speaks_the_language_the_trainee_chose(tmp_path, monkeypat
                  "himaya_answers": Answers(trainee="t-amal", language=language)}
     nb, _ = ExecuteAsTrainee(timeout=60).preprocess(nb, resources)
     assert nb.cells[0].outputs[0]["text"].strip() == language
+
+
+def test_the_answers_scored_are_kept_for_the_feedback_page(source_nb, resources, folder):
+    """grading/feedback.py shows these, not the answers file a trainee's cell may rewrite after it was read."""
+    from grading.feedback import answers_scored
+
+    write_answers(folder, PERFECT, language="en")
+    nb, _ = grade(source_nb, resources)
+    write_answers(folder, dict(PERFECT, **{"m99.q1": "a"}), language="en")  # rewritten after the snapshot
+    kept = nb.metadata["himaya"]["scored"]
+    assert kept == {"problem": None, "values": PERFECT}
+    assert answers_scored(kept, STUDENT).value("m99.q1") == "b"
+    write_answers(folder, PERFECT, trainee="someone-else")
+    nb, _ = grade(nbformat.read(str(FIXTURE_NB), as_version=4), resources)
+    found = answers_scored(nb.metadata["himaya"]["scored"], STUDENT)
+    assert found.problem.key == "file_foreign" and found.value("m99.q1") is None
