@@ -142,7 +142,11 @@ class TeachFeedback(NbGraderPreprocessor):
                 cell.outputs = []
             elif utils.is_grade(cell) and cell.cell_type == "code":
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-                cell.outputs = [self._block(self._shown[item], grade_id, _grader_lines(cell))]
+                try:
+                    cell.outputs = [self._block(self._shown[item], grade_id, _grader_lines(cell))]
+                except Exception:  # noqa: BLE001 - the page keeps the grader's message, never fails
+                    self.log.exception("feedback: %s: the item's block could not be made", item)
+                    cell.outputs = [o for o in cell.outputs if o.get("output_type") != "execute_result"]
         if utils.is_task(cell):
             self._mark_awaiting(cell, grade_id)
             if item in self._shown and self._shown[item].prompt.get(self._lang):

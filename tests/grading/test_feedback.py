@@ -280,3 +280,19 @@ def test_nbgraders_automatic_comment_is_in_the_trainees_language(course):
     html = page(course, "t-ar")
     footer = html[html.index("ملاحظات المدرّب:"):][:200]
     assert "لم تُجب." in footer and "No response" not in html
+
+
+def test_an_item_whose_block_cannot_be_made_keeps_the_graders_message(course, monkeypatch):
+    import grading.feedback
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(grading.feedback, "describe", broken)
+    try:
+        course.feedback(MODULE, ["t-en"], progress=False)
+        html = page(course, "t-en")
+        assert 'class="himaya-teach"' not in html and "Score: 1 of 1" in html and "Out[" not in html
+    finally:
+        monkeypatch.undo()
+        course.feedback(MODULE, ["t-en"], progress=False)
