@@ -41,7 +41,7 @@ def _names(value):
 
 
 def _roster(path):
-    """trainee_id → language from the course's roster CSV (grading/roster.py's columns)."""
+    """trainee_id → language from the course's roster CSV (grading/reporting/roster.py's columns)."""
     if not path:
         return {}
     with open(path, newline="", encoding="utf-8-sig") as f:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import REPO, ConfigError, Layout, check_nbgrader_config
 from .course import Course, PipelineError
-from .roster import RosterError
+from .reporting.roster import RosterError
 
 
 def _course(args) -> Course:
@@ -140,7 +140,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from . import cohort, report, roster
+    from .reporting import cohort, report, roster
 
     course = _course(args)
     trainees = roster.read(Path(args.roster)) if args.roster else None

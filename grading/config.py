@@ -124,8 +124,8 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.LatePolicy.penalty_method = "per_day"  # or "none" (flag only) or "zero"
     c.LatePolicy.grace_minutes = 60.0
     c.LatePolicy.per_day = 0.1  # share of the score lost per started day late
-    # `nbgrader export` writes the course's grades.csv (roster merged; grading/export.py), as `python -m grading export`
-    c.ExportApp.plugin_class = "grading.export.CourseExport"
+    # `nbgrader export` writes the course's grades.csv (roster merged; grading/reporting/export.py), as `python -m grading export`
+    c.ExportApp.plugin_class = "grading.reporting.export.CourseExport"
     # formgrader renders a submission with an HTMLExporter of its own (no parent) and its template 'formgrade':
     # grading/templates/formgrade/index.html.j2 extends nbgrader's, without MathJax from a CDN
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]

@@ -416,8 +416,8 @@ class Course:
         self._ok(self.api.release_feedback(module), f"release feedback {module}")
 
     def export(self, path: Path, roster: Path | None = None) -> Path:
-        """The course's grades.csv (grading/export.py) to ``path``, with ``roster`` merged when given."""
-        from .export import CourseExport
+        """The course's grades.csv (grading/reporting/export.py) to ``path``, with ``roster`` merged when given."""
+        from .reporting.export import CourseExport
 
         path.parent.mkdir(parents=True, exist_ok=True)
         plugin = CourseExport(config=self.config, to=str(path), roster=str(roster) if roster else "")

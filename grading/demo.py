@@ -21,7 +21,8 @@ from tqdm.auto import tqdm
 
 from curriculum.settings import ANSWERS_FILENAME
 
-from . import cohort, report, roster, simulate
+from . import simulate
+from .reporting import cohort, report, roster
 from .config import Layout
 from .course import Course
 from .keys import notebook_keys, written_items

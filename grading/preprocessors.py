@@ -341,7 +341,7 @@ class RedactMarkScheme(_Redact, ClearMarkScheme):
 
 AUDIT_FILE = "himaya-audit.json"
 AUDIT = "himaya_audit"
-#: What an audit record may hold, as the cohort report names it (grading/report.py).
+#: What an audit record may hold, as the cohort report names it (grading/reporting/report.py).
 AUDIT_LABELS = {
     "missing_grade_cells": "test cells deleted or stripped",
     "edited_grade_cells": "test cells edited",

@@ -2,7 +2,7 @@
 
 The gradebook is the record of scores; the syllabus maps items to learning
 outcomes; the autograded folders hold each submission's audit; the submitted
-folders hold the answers files (compared for evidence of copying: grading/copying.py).
+folders hold the answers files (compared for evidence of copying: grading/reporting/copying.py).
 The course's late policy (grading/late.py) decides what is late and its penalty.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from curriculum.exercises.base import item_id
 from curriculum.settings import ANSWERS_FILENAME
 
 from .copying import Submission, Suspicion, suspicions
-from .late import LatePolicy
-from .preprocessors import AUDIT_FILE, AUDIT_LABELS
+from ..late import LatePolicy
+from ..preprocessors import AUDIT_FILE, AUDIT_LABELS
 from .roster import Trainee
 
 

@@ -22,7 +22,7 @@ from nbgrader.plugins import ExportPlugin
 from traitlets import Unicode
 
 from . import roster as course_roster
-from .late import LatePolicy
+from ..late import LatePolicy
 
 COLUMNS = (
     "trainee_id", "name", "ministry", "country", "language", "module", "submitted", "submitted_at_utc", "duedate_utc",
@@ -44,7 +44,7 @@ def _number(value: float | None) -> str:
 
 
 class CourseExport(ExportPlugin):
-    """The course's grades.csv (nbgrader ``export --exporter grading.export.CourseExport``)."""
+    """The course's grades.csv (nbgrader ``export --exporter grading.reporting.export.CourseExport``)."""
 
     roster = Unicode(
         "", help="The cohort roster CSV (trainee_id,name,ministry,country,language) merged into each row.",

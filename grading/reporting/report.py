@@ -26,11 +26,11 @@ import numpy as np  # noqa: E402
 from curriculum.figures import PALETTE, use_course_style  # noqa: E402
 
 from .cohort import Cohort  # noqa: E402
-from .late import describe_delay  # noqa: E402
-from .preprocessors import AUDIT_LABELS  # noqa: E402
+from ..late import describe_delay  # noqa: E402
+from ..preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def _png(fig) -> str:

@@ -21,7 +21,7 @@ from adversary import (
     grader_message, register,
 )
 from curriculum.settings import ANSWERS_FILENAME
-from grading import cohort
+from grading.reporting import cohort
 
 pytestmark = pytest.mark.slow
 
@@ -276,6 +276,6 @@ def test_an_answers_file_with_a_huge_integer_is_damaged_not_fatal(crashers, path
 
 
 def test_the_cohort_report_survives_answers_files_built_to_crash_a_parser(crashers):
-    """The cohort report compares every submitted answers file (grading/cohort.py): none may stop it."""
+    """The cohort report compares every submitted answers file (grading/reporting/cohort.py): none may stop it."""
     found = cohort.gather(crashers.course, ["m99-fixture"])
     assert CONTROL in found.modules["m99-fixture"].marks

@@ -240,7 +240,7 @@ def test_grades_csv_shows_the_new_total(course, before):
     graded, waiting = row(TRAINEES["ar"]), row(TRAINEES["en"])
     assert float(graded["score"]) == pytest.approx(before[TRAINEES["ar"]]["total"] + SCORE)
     assert float(waiting["score"]) == pytest.approx(before[TRAINEES["en"]]["total"])
-    if "awaiting_manual_grading" in header:  # the course's grades.csv (grading/export.py)
+    if "awaiting_manual_grading" in header:  # the course's grades.csv (grading/reporting/export.py)
         assert graded["awaiting_manual_grading"].lower() in ("", "no", "false", "0")
         assert waiting["awaiting_manual_grading"].lower() in ("yes", "true", "1")
 

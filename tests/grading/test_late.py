@@ -139,7 +139,8 @@ def test_a_late_submission_through_nbgraders_pipeline(tmp_path):
     import shutil
 
     from curriculum.settings import ANSWERS_FILENAME
-    from grading import bench, cohort
+    from grading import bench
+    from grading.reporting import cohort
     from grading.config import REPO, Layout
     from grading.keys import written_items
 

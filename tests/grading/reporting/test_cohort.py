@@ -9,10 +9,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from curriculum.settings import ANSWERS_FILENAME
-from grading import cohort
-from grading.copying import FLAG_AT, Submission, suspicions
+from grading.reporting import cohort
+from grading.reporting.copying import FLAG_AT, Submission, suspicions
 from grading.course import Course
-from grading.report import render
+from grading.reporting.report import render
 
 MODULE = "m99-fixture"  # the fixture course (tests/grading/conftest.py)
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)

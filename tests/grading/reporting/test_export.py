@@ -11,8 +11,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grading.course import Course
-from grading.export import COLUMNS, spreadsheet_safe
-from grading.roster import Trainee, write
+from grading.reporting.export import COLUMNS, spreadsheet_safe
+from grading.reporting.roster import Trainee, write
 
 MODULE = "m99-fixture"  # the fixture course (tests/grading/conftest.py)
 

@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from grading.cohort import Cohort, ModuleResults
-from grading.copying import Suspicion
-from grading.report import by_group, render, to_look_at
-from grading.roster import Trainee
+from grading.reporting.cohort import Cohort, ModuleResults
+from grading.reporting.copying import Suspicion
+from grading.reporting.report import by_group, render, to_look_at
+from grading.reporting.roster import Trainee
 
 
 @pytest.fixture

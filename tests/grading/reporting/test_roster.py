@@ -1,7 +1,7 @@
 """The roster: read what is right, name every line that is not."""
 import pytest
 
-from grading.roster import RosterError, Trainee, read, write
+from grading.reporting.roster import RosterError, Trainee, read, write
 
 HEADER = "trainee_id,name,ministry,country,language\n"
 

@@ -16,7 +16,7 @@ import math
 
 import pytest
 
-from grading.statistics import item_statistics, test_statistics
+from grading.reporting.statistics import item_statistics, test_statistics
 
 MARKS = [[1, 2, 0], [1, 1, 1], [0, 1, 0], [0, 0, 1]]
 MAX = [1, 2, 1]
