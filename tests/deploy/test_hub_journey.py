@@ -1,0 +1,382 @@
+"""A trainee's journey through the real hub, in Chromium, in Arabic and in English.
+
+The hub of ``test_jupyterhub.py`` (``deploy/localhub.py``: Unix accounts,
+PostgreSQL, configurable-http-proxy, ``deploy/jupyterhub_config.py``) with one
+instructor and two trainees whose roster languages are Arabic and English.  The
+instructor releases m00 with the course's command in their own kernel.  Each
+trainee then, in Chromium, only through the interface: logs in on the hub's
+login page (user name and password), lands in their JupyterLab, opens
+Nbgrader › Assignment List from the menu bar (which offers nothing else: no
+Formgrader, no Create Assignment), fetches the module, opens it (the prose is
+in their language, Arabic right to left, before any cell runs), runs all cells,
+answers three items through the widgets, presses Validate (the dialog names
+the items still unanswered), saves and submits from the Assignment List.  The
+instructor collects, autogrades, generates and releases feedback with the
+course's commands; each trainee presses Fetch Feedback and opens the page,
+which shows their score in their language.
+
+Playwright's sync API allows one instance per thread, and on an xdist worker
+that already ran tests/browser that suite's session-wide Chromium is still
+open: the journey is played once in a thread of its own, and the tests below
+look at what it saw.  Screenshots: ``build/screenshots/hub-<lang>-<step>.png``.
+Skipped only where the hub test or the browser suite would be (never under CI=true).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from grading.keys import notebook_keys
+from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, HOW_TO_INSTALL, LANGS, SCREENSHOTS, TIMEOUT_MS, Case,
+                                    Catalogue, _missing_requirement)
+from tests.browser.test_opening import _PARAGRAPH_JS, _PROSE_JS, assert_prose_in
+from tests.browser.test_trainee_journey import NOT_ANSWERED, SUCCESS, Journey, JourneyNotebook, right_answers
+from tests.browser.test_trainee_session import exact, give, points
+from tests.deploy.test_jupyterhub import COURSE, MODULE, Person, gradebook_rows, localhub  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
+
+REPO = Path(__file__).resolve().parents[2]
+WORK = REPO / "build" / "test-hub-journey"
+#: answered through the widgets, all right; every other graded item is left for Validate to name
+ANSWERED = ("m00.q1", "m00.q2", "m00.q6")
+SCORE = {"ar": "الدرجة", "en": "Score"}
+SPAWN_MS = 180_000  # logging in starts the trainee's server (the hub allows it 120 s)
+
+
+@pytest.fixture(scope="module")
+def chromium_here():
+    missing = _missing_requirement()
+    if missing:
+        message = f"{missing}: {HOW_TO_INSTALL}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def hub(localhub, chromium_here):
+    tag = secrets.token_hex(3)
+    trainees = {lang: f"hj{tag}-{lang}" for lang in LANGS}
+    root = Path(tempfile.mkdtemp(prefix="himaya-hub-journey-"))
+    hub = localhub.LocalHub(root, instructor=f"hj{tag}-instr", trainees=list(trainees.values()),
+                            languages={t: lang for lang, t in trainees.items()}, homes=root / "home")
+    hub.by_lang = trainees
+    try:
+        hub.start()
+        yield hub
+    finally:
+        hub.stop()
+        WORK.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            shutil.copy(hub.log_path, WORK / "jupyterhub.log")
+        hub.remove()
+
+
+# -- the trainee in Chromium ---------------------------------------------------------------------------
+class HubJourney(Journey):
+    """test_trainee_journey's Journey, on the hub: the trainee's home folder, hub-<lang>-<step>.png screenshots."""
+
+    def __init__(self, lang: str, trainee: str, folder: Path, page, exercises: dict):
+        self.lang, self.page, self.folder = lang, page, folder
+        self.case = Case(MODULE, lang, trainee)
+        self.notebook = JourneyNotebook(self.case, None, page, folder, exercises)
+
+    def shot_path(self, step: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS / f"hub-{self.lang}-{step}.png"
+
+    def nbgrader_menu(self) -> list[str]:
+        """What the menu bar's Nbgrader menu offers (then closed)."""
+        page = self.page
+        page.locator(".lm-MenuBar-itemLabel").filter(has_text=exact("Nbgrader")).click()
+        menu = page.locator(".lm-Menu:not(.lm-mod-hidden)")
+        menu.first.wait_for()
+        items = [t.strip() for t in menu.locator(".lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel")
+                 .all_inner_texts() if t.strip()]
+        self.shot("menu")
+        page.keyboard.press("Escape")
+        return items
+
+
+def log_in(hub, browser, lang: str, seen: dict) -> HubJourney:
+    """The hub's login page, the trainee's own user name and password; the hub starts their server."""
+    trainee = hub.by_lang[lang]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar" if lang == "ar" else "en-US")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    journey = HubJourney(lang, trainee, hub.homes / trainee / COURSE / MODULE, page, {})
+    page.goto(f"{hub.url}/hub/login")
+    page.locator("#username_input").fill(trainee)
+    page.locator("#password_input").fill(hub.passwords[trainee])
+    journey.shot("login")
+    page.locator("#login_submit").click()
+    page.wait_for_url(re.compile(rf"/user/{re.escape(trainee)}/lab"), timeout=SPAWN_MS)
+    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=TIMEOUT_MS)
+    seen["landed at"] = page.url
+    seen["interface language"] = page.evaluate("document.documentElement.lang")
+    journey.shot("lab")
+    seen["nbgrader menu"] = journey.nbgrader_menu()
+    return journey
+
+
+def work(journey: HubJourney, exercises: dict, seen: dict) -> None:
+    """Fetch, open (look before running), run all, answer a few, validate, save, submit."""
+    page, nb = journey.page, journey.notebook
+    journey.assignment_list()
+    seen["list error"] = page.locator("#released_assignments_list_error").is_visible()
+    seen["offered"] = journey.button("released", "Fetch").count()
+    journey.shot("assignment-list")
+    journey.button("released", "Fetch").click()
+    journey.button("fetched", "Submit").wait_for()
+    seen["fetched"] = (journey.folder / f"{MODULE}.ipynb").is_file()
+    journey.shot("fetched")
+
+    row = journey.row("fetched")
+    row.locator("a.assignment-notebooks-link").click()  # the module's notebooks unfold
+    row.locator(".nested_list_item .item_name a").filter(has_text=exact(MODULE)).click()
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown [lang]", state="attached")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+        ".some(e => /\\| Idle$/.test(e.textContent.trim()))", timeout=TIMEOUT_MS)
+    current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if current.count():  # more room for the notebook: fold the file browser away
+        current.first.click()
+    seen["prose before run"] = page.evaluate(_PROSE_JS)
+    seen["paragraph before run"] = page.evaluate(_PARAGRAPH_JS, journey.lang)
+    seen["outputs before run"] = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output").count()
+    journey.shot("opened")
+
+    nb.exercises = exercises
+    nb.run_all()
+    rtl = "true" if journey.lang == "ar" else "false"
+    page.wait_for_function(  # the kernel speaks the roster's language: no click on the course panel's picker
+        f"() => {{ const e = [...document.querySelectorAll('.himaya-exercise')];"
+        f" return e.length && e.every(x => x.classList.contains('himaya-rtl') === {rtl}); }}", timeout=TIMEOUT_MS)
+    seen["errors after run"] = page.locator(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
+    ).all_inner_texts()
+    seen["exercises shown"] = sorted(t.strip() for t in page.locator(".himaya-exercise .himaya-id").all_text_contents())
+    seen["exercises in the notebook"] = sorted(exercises)
+    journey.shot("run")
+
+    plan = {item: answer for item, answer in right_answers(journey.case, exercises).items() if item in ANSWERED}
+    for answer in plan.values():
+        give(nb, answer)
+    saved = nb.wait_for_answers({a.item: a.value for a in plan.values()})
+    seen["answers file"] = {"trainee": saved.get("trainee"),
+                            "answers": {k: v.get("value") for k, v in saved.get("answers", {}).items()},
+                            "planned": {a.item: a.value for a in plan.values()}}
+    nb.exercise(ANSWERED[0]).scroll_into_view_if_needed()
+    journey.shot("answered")
+
+    seen["validate"] = journey.validate()
+    journey.shot("validate")
+    journey.close_dialog()
+
+    nb.save()
+    journey.assignment_list()
+    journey.button("fetched", "Submit").click()
+    journey.row("submitted").first.wait_for()
+    seen["submitted rows"] = journey.row("submitted").count()
+    journey.shot("submitted")
+
+
+def fetch_feedback(journey: HubJourney, seen: dict) -> None:
+    """Fetch Feedback in the Assignment List, then the feedback page from the file browser."""
+    page = journey.page
+    journey.assignment_list()
+    page.locator("#refresh_assignments_list").click()
+    journey.wait_for_list()
+    journey.button("submitted", "Fetch Feedback").click()
+    view = journey.row("submitted").locator("a").filter(has_text=re.compile(r"view feedback"))
+    view.wait_for()
+    journey.shot("feedback-fetched")
+    view.click()
+    entry = page.locator(".jp-DirListing-item").filter(
+        has=page.locator(".jp-DirListing-itemText", has_text=exact(f"{MODULE}.html")))
+    entry.dblclick()
+    frame = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
+    frame.locator("body").wait_for()
+    seen["feedback page"] = {"text": frame.locator("body").inner_text(),
+                             "lang": frame.locator("body").get_attribute("lang"),
+                             "dir": frame.locator("body").get_attribute("dir")}
+    journey.shot("feedback-page")
+
+
+# -- the instructor, through the course's command line in their own kernel ------------------------------
+def start_servers(hub, names: list[str]) -> None:
+    for name in names:
+        hub.api("POST", f"/users/{name}/server")
+    deadline = time.monotonic() + 150
+    while not all(hub.api("GET", f"/users/{n}")["servers"].get("", {}).get("ready") for n in names):
+        assert time.monotonic() < deadline, f"servers did not start:\n{hub.log_tail(80)}"
+        time.sleep(1)
+
+
+def course_command(instructor: Person, *commands: list[str]) -> list[str]:
+    with instructor.kernel(f"{COURSE}/instructor.ipynb") as kernel:
+        return [instructor.run(kernel, ["python", "-m", "grading", *command]) for command in commands]
+
+
+# -- the whole journey, once --------------------------------------------------------------------------
+def play(hub) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    seen: dict = {lang: {} for lang in LANGS}
+    timings = seen["timings"] = {}
+    t0 = time.monotonic()
+    catalogue = Catalogue(WORK, [MODULE], lambda lang: hub.by_lang[lang])
+    for lang in LANGS:
+        catalogue.start(lang)
+    start_servers(hub, [hub.instructor])
+    instructor = Person(hub, hub.instructor)
+    course_command(instructor, ["release", MODULE])
+    timings["instructor's server up, m00 released"] = time.monotonic() - t0
+
+    journeys: dict[str, HubJourney] = {}
+    lang = None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for lang in LANGS:
+                t0 = time.monotonic()
+                journeys[lang] = log_in(hub, browser, lang, seen[lang])
+                exercises = catalogue(Case(MODULE, lang, hub.by_lang[lang]))
+                work(journeys[lang], exercises, seen[lang])
+                timings[f"{lang}: log in … submit"] = time.monotonic() - t0
+            lang = None
+            t0 = time.monotonic()
+            seen["instructor"] = course_command(instructor, ["collect", MODULE], ["autograde", MODULE],
+                                                ["feedback", MODULE], ["release-feedback", MODULE])
+            seen["gradebook"] = gradebook_rows(hub)
+            timings["collect, autograde, feedback, release-feedback"] = time.monotonic() - t0
+            for lang in LANGS:
+                t0 = time.monotonic()
+                fetch_feedback(journeys[lang], seen[lang])
+                timings[f"{lang}: fetch feedback, open the page"] = time.monotonic() - t0
+        except Exception:
+            seen["error"] = (f"{'the ' + lang + ' trainee' if lang else 'the instructor'}: {traceback.format_exc()}"
+                             f"\nthe hub's log:\n{hub.log_tail(60)}")
+            if lang in journeys:
+                with contextlib.suppress(Exception):
+                    journeys[lang].shot("failed")
+        finally:
+            browser.close()
+    report = "\n".join(f"{k}: {v:.1f} s" for k, v in timings.items())
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "timings.txt").write_text(report + "\n")
+    print(report, file=sys.stderr)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def journey(hub) -> dict:
+    """What each trainee saw (the journey runs in a thread of its own: see the module's docstring)."""
+    for old in SCREENSHOTS.glob("hub-*.png"):
+        old.unlink()
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(play, hub).result()
+
+
+def seen(journey: dict, lang: str, what: str):
+    """What ``lang``'s trainee saw at ``what``; a failure naming where the journey stopped if it never got there."""
+    if what not in journey[lang]:
+        pytest.fail(f"the journey stopped before '{what}':\n{journey.get('error', '?')}", pytrace=False)
+    return journey[lang][what]
+
+
+BY_LANG = pytest.mark.parametrize("lang", LANGS, ids=["arabic", "english"])
+
+
+# -- the tests ----------------------------------------------------------------------------------------
+@BY_LANG
+def test_the_trainee_logs_in_on_the_hubs_page_and_lands_in_their_jupyterlab(hub, journey, lang):
+    landed = seen(journey, lang, "landed at")
+    assert landed.startswith(f"{hub.url}/user/{hub.by_lang[lang]}/lab"), landed
+    assert seen(journey, lang, "interface language").split("-")[0] == lang, "JupyterLab's interface language"
+
+
+@BY_LANG
+def test_the_nbgrader_menu_offers_the_assignment_list_only(journey, lang):
+    assert seen(journey, lang, "nbgrader menu") == ["Assignment List"], "no Formgrader or Create Assignment for a trainee"
+
+
+@BY_LANG
+def test_the_released_module_is_offered_and_fetched(journey, lang):
+    assert seen(journey, lang, "list error") is False
+    assert seen(journey, lang, "offered") == 1
+    assert seen(journey, lang, "fetched") is True, "fetched into the trainee's home"
+
+
+@BY_LANG
+def test_the_prose_is_in_the_trainees_language_before_any_cell_runs(journey, lang):
+    assert seen(journey, lang, "outputs before run") == 0, "nothing has run yet"
+    cells = seen(journey, lang, "prose before run")
+    assert_prose_in(SimpleNamespace(prose=lambda: cells), lang)
+    paragraph = seen(journey, lang, "paragraph before run")
+    if lang == "ar":
+        assert (paragraph["direction"], paragraph["align"]) == ("rtl", "right"), paragraph
+        assert abs(paragraph["textRight"] - paragraph["right"]) <= 2, f"Arabic prose not against the right edge: {paragraph}"
+    else:
+        assert paragraph["direction"] == "ltr", paragraph
+
+
+@BY_LANG
+def test_run_all_shows_every_exercise_without_errors(journey, lang):
+    assert seen(journey, lang, "errors after run") == []
+    assert seen(journey, lang, "exercises shown") == seen(journey, lang, "exercises in the notebook")
+
+
+@BY_LANG
+def test_answers_given_in_the_widgets_are_saved_in_the_trainees_home(hub, journey, lang):
+    saved = seen(journey, lang, "answers file")
+    assert saved["trainee"] == hub.by_lang[lang], "the answers file names the hub user"
+    assert saved["answers"] == saved["planned"] and set(saved["answers"]) == set(ANSWERED)
+
+
+@BY_LANG
+def test_validate_names_the_items_still_unanswered(journey, lang):
+    text = seen(journey, lang, "validate")
+    assert SUCCESS not in text, "Validate must not pass a partly answered notebook"
+    unanswered = [item for item in notebook_keys(REPO / "notebooks" / MODULE / f"{MODULE}.ipynb")
+                  if item not in ANSWERED]
+    assert [item for item in unanswered if item not in text] == [], text
+    assert [item for item in ANSWERED if item in text] == [], f"an answered item was named:\n{text}"
+    assert NOT_ANSWERED[lang] in text, text
+
+
+@BY_LANG
+def test_submit_from_the_assignment_list_reaches_the_exchange(hub, journey, lang):
+    assert seen(journey, lang, "submitted rows") == 1
+    trainee = hub.by_lang[lang]
+    inbound = [p.name for p in (hub.exchange / COURSE / "inbound").iterdir() if p.name.startswith(f"{trainee}+")]
+    assert len(inbound) == 1 and inbound[0].startswith(f"{trainee}+{MODULE}+"), inbound
+
+
+@BY_LANG
+def test_the_fetched_feedback_page_shows_the_score_in_the_trainees_language(hub, journey, lang):
+    page = seen(journey, lang, "feedback page")
+    trainee = hub.by_lang[lang]
+    pts = points(MODULE)
+    earned = sum(pts[item.replace(".", "-", 1)] for item in ANSWERED)  # every answered item right
+    rows = [r for r in journey["gradebook"] if r[0] == trainee]
+    assert sum((manual if manual is not None else auto) or 0 for _, _, auto, manual, _ in rows) == \
+        pytest.approx(earned), f"PostgreSQL's gradebook: {rows}"
+    assert (page["lang"], page["dir"]) == (lang, "rtl" if lang == "ar" else "ltr")
+    total = re.search(rf"{SCORE[lang]}\s*:\s*([\d.]+)\s*/\s*([\d.]+)", page["text"])
+    assert total, f"no '{SCORE[lang]}: x / y' on the feedback page:\n{page['text'][:2000]}"
+    assert (float(total.group(1)), float(total.group(2))) == (pytest.approx(earned), pytest.approx(sum(pts.values())))
