@@ -6,8 +6,9 @@ outputs (the score message and the bare number nbgrader's template showed as
 an empty ``Out[ ]`` box) with one block in the trainee's language:
 
 * the question (:mod:`grading.feedback_items` rebuilds it from the instructor's record);
-* the trainee's answer in words, options in the order the trainee saw them;
-* what the grader found (the same message as the score cell);
+* the trainee's answer in words, options in the order the trainee saw them
+  (the answers the grader scored, kept in the notebook by ScoreWidgetAnswers);
+* what the grader found (its own message and score line, as it wrote them);
 * **only once the module's due date has passed**: the right answer in words and
   the explanation the hidden key carries (``KEY["explain"]``, TEAM contract 1).
 
@@ -15,14 +16,15 @@ When the key is shown: the due date is the module's (nbgrader's
 ``assignment.duedate``) plus the longest extension granted to any trainee and
 the late policy's grace period (grading/late.py: work handed in then is on
 time), so no trainee who may still hand in on time can be handed the key by
-one who got their feedback.  A module with no due date never shows keys (nobody can tell when
-everyone has handed in); an instructor who knows every trainee has submitted
+one who got their feedback.  A module with no due date never shows keys
+(nobody can tell when everyone has handed in); an instructor who knows every trainee has submitted
 sets ``TeachFeedback.reveal_without_duedate = True`` (or sets a due date).
 The check is made when the page is generated: feedback generated before the
 due date must be generated again afterwards to show the keys.
 
-Written answers (task cells) waiting for the instructor are marked
-``himaya_awaiting``: the page says so instead of showing 0.  Everything a
+Written answers (task cells) state their question and, while waiting for the
+instructor, are marked ``himaya_awaiting``: the page says so instead of showing
+0.  Widget views are dropped (a static page cannot run them).  Everything a
 trainee typed is escaped; prompts and labels come from the instructor's record.
 """
 from __future__ import annotations
