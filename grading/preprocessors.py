@@ -55,6 +55,33 @@ def as_plain_html(text: str) -> str:
     return "<br>".join(line.translate(_MARKDOWN) for line in lines)
 
 
+_ARABIC_FIRST = re.compile(r"^\W*[\u0600-\u06FF]")
+
+
+def for_graders(guide: str) -> str:
+    """A rubric as formgrader shows it under the answer: its title bold, not a page heading, and each
+    Arabic line its own right-to-left block (in an English paragraph its brackets and commas run backwards).
+
+    The region's markers are HTML comments: nbgrader finds them (any line holding ``BEGIN MARK SCHEME``)
+    and formgrader shows no giant ``BEGIN/END MARK SCHEME`` headings.
+    """
+    lines = []
+    for line in guide.strip().splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        both = re.match(r"^(\*\*)?(.*?) · (\W*[\u0600-\u06FF].*?)(\*\*)?$", line)  # "English · العربية"
+        if heading:
+            line = f"**{heading.group(1).strip()}**"
+        elif both:
+            bold = "**" if both.group(1) and both.group(4) else ""
+            line = (f'{bold}{both.group(2)}{bold}<span dir="rtl" lang="ar" style="display: block">'
+                    f"{bold}{both.group(3)}{bold}</span>")
+        elif _ARABIC_FIRST.match(line):
+            indent = line[: len(line) - len(line.lstrip())]
+            line = f'{indent}<span dir="rtl" lang="ar" style="display: block">{line.strip()}</span>'
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -229,7 +256,7 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
             )
             guide = rubrics.rubric(item)
             if guide:  # for the grader in formgrader; RedactMarkScheme keeps it out of feedback
-                cell.source += f"\n### BEGIN MARK SCHEME\n\n{guide.strip()}\n\n### END MARK SCHEME\n"
+                cell.source += f"\n<!-- BEGIN MARK SCHEME -->\n\n{for_graders(guide)}\n\n<!-- END MARK SCHEME -->\n"
             grade.auto_score = None
             grade.needs_manual_grade = True
         else:

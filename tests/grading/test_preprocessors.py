@@ -725,3 +725,30 @@ def test_the_answers_scored_are_kept_for_the_feedback_page(source_nb, resources,
     nb, _ = grade(nbformat.read(str(FIXTURE_NB), as_version=4), resources)
     found = answers_scored(nb.metadata["himaya"]["scored"], STUDENT)
     assert found.problem.key == "file_foreign" and found.value("m99.q1") is None
+
+
+def test_the_rubric_reads_well_in_formgrader_and_still_never_reaches_feedback(
+        source_nb, resources, folder, monkeypatch):
+    """Its title is no page heading, each Arabic line is its own right-to-left block, the region's markers are
+    HTML comments (no 'BEGIN MARK SCHEME' headings in formgrader) that RedactMarkScheme still finds."""
+    from nbconvert.filters.markdown import markdown2html
+
+    from grading import rubrics
+    from grading.preprocessors import RedactMarkScheme
+
+    guide = ("# m99.q8 — reports\n\n**Rubric (3 points) · معايير التقييم (3 درجات)**\n\n"
+             "1. **1 pt — reports.** Says so (NCMEC too).\n   درجة واحدة: يوضّح ذلك (وهذا ما يقوله NCMEC نفسه).\n")
+    monkeypatch.setattr(rubrics, "rubric", lambda item: guide if item == "m99.q8" else None)
+    write_answers(folder, dict(PERFECT, **{"m99.q8": "Reports are not victims."}))
+    nb, _ = grade(source_nb, resources)
+    task = by_grade_id(nb)["m99-q8"]
+    shown = markdown2html(task.source.split("Reports are not victims.", 1)[1])
+    assert "<h1" not in shown and "<h3" not in shown and "MARK SCHEME</h" not in shown
+    assert "<strong>m99.q8 — reports</strong>" in shown
+    assert '<span dir="rtl" lang="ar" style="display: block">درجة واحدة: يوضّح ذلك (وهذا ما يقوله NCMEC نفسه).</span>' in shown
+    assert '<span dir="rtl" lang="ar" style="display: block"><strong>معايير التقييم (3 درجات)</strong></span>' in shown
+    nb, _ = RedactMarkScheme().preprocess(nb, {})
+    kept = by_grade_id(nb)["m99-q8"].source
+    assert "Reports are not victims" in kept
+    for leak in ("MARK SCHEME", "Rubric", "معايير", "درجة واحدة"):
+        assert leak not in kept
