@@ -24,7 +24,7 @@ from traitlets.config import Config
 
 from .kernel_language import KernelLanguageInfo
 from .late import LatePolicy
-from .feedback import TeachFeedback  # after the redaction: question, answer in words, key after the due date
+from .feedback.teach import TeachFeedback  # after the redaction: question, answer in words, key after the due date
 from .preprocessors import (
     AuditOutputs, AuditSubmission, CheckCellMetadata, ExecuteAsTrainee, HideWidgetKeys, LimitOutputBytes,
     RedactHiddenTests, RedactMarkScheme, RestoreCells, SaveAudit, SaveAutoGrades, ScoreWidgetAnswers, SnapshotAnswers,

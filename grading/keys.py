@@ -105,7 +105,7 @@ def explanation(key: dict, item_id: str = "") -> dict | None:
     """The key's ``"explain"`` as ``{"ar", "en"}``, or None when it has none.
 
     Never scored, and shown in feedback only after the module's due date
-    (grading/feedback.py); the scorers and every exercise's ``check_key``
+    (grading/feedback/teach.py); the scorers and every exercise's ``check_key``
     ignore it.  A malformed one raises :class:`KeyProblem` saying what to write.
     """
     if "explain" not in key:

@@ -36,7 +36,7 @@ from curriculum.language import MESSAGES, message
 from curriculum.settings import ANSWERS_FILENAME
 
 from . import rubrics, sandbox
-from .feedback import scored_answers
+from .feedback.teach import scored_answers
 from .gradebook import RecordedGradebook, SubmissionGradebook, source_record
 from .keys import ItemKey, KeyProblem, parse_key, parse_kind
 from .kernel_launcher import QUIET_KERNEL
@@ -169,7 +169,7 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
         self._found = resources[SNAPSHOT]
         # the feedback page speaks the trainee's language (grading/templates/feedback/himaya.html.j2)
         nb.metadata.setdefault("himaya", {})["language"] = self._found.language
-        # …and shows the answers scored here, whatever became of the file since (grading/feedback.py)
+        # …and shows the answers scored here, whatever became of the file since (grading/feedback/teach.py)
         nb.metadata.himaya["scored"] = scored_answers(self._found)
         if self._found.problem:
             self.log.warning("%s/%s: %s", student, info["assignment"],
@@ -291,7 +291,7 @@ class RedactHiddenTests(_Redact, ClearHiddenTests):
 
     marker = "BEGIN HIDDEN TESTS"
     enforce_metadata = Bool(False).tag(config=True)
-    #: quiet in feedback: see grading.feedback.TeachFeedback.display_data_priority
+    #: quiet in feedback: see grading.feedback.teach.TeachFeedback.display_data_priority
     display_data_priority = List(NbGraderPreprocessor.display_data_priority.make_dynamic_default()).tag(config=True)
 
     def preprocess(self, nb, resources):
@@ -362,7 +362,7 @@ class RedactMarkScheme(_Redact, ClearMarkScheme):
 
     marker = "BEGIN MARK SCHEME"
     enforce_metadata = Bool(False).tag(config=True)
-    #: quiet in feedback: see grading.feedback.TeachFeedback.display_data_priority
+    #: quiet in feedback: see grading.feedback.teach.TeachFeedback.display_data_priority
     display_data_priority = List(NbGraderPreprocessor.display_data_priority.make_dynamic_default()).tag(config=True)
 
 

@@ -712,8 +712,8 @@ def test_graded_kernel_speaks_the_language_the_trainee_chose(tmp_path, monkeypat
 
 
 def test_the_answers_scored_are_kept_for_the_feedback_page(source_nb, resources, folder):
-    """grading/feedback.py shows these, not the answers file a trainee's cell may rewrite after it was read."""
-    from grading.feedback import answers_scored
+    """grading/feedback/teach.py shows these, not the answers file a trainee's cell may rewrite after it was read."""
+    from grading.feedback.teach import answers_scored
 
     write_answers(folder, PERFECT, language="en")
     nb, _ = grade(source_nb, resources)

@@ -1,4 +1,4 @@
-"""Feedback that teaches (grading/feedback.py), on real pages nbgrader generates for the fixture module.
+"""Feedback that teaches (grading/feedback/teach.py), on real pages nbgrader generates for the fixture module.
 
 One course is released, fetched, answered, submitted, collected, autograded
 and given feedback once for this file (a kernel runs for the fixture's code
@@ -283,12 +283,12 @@ def test_nbgraders_automatic_comment_is_in_the_trainees_language(course):
 
 
 def test_an_item_whose_block_cannot_be_made_keeps_the_graders_message(course, monkeypatch):
-    import grading.feedback
+    import grading.feedback.teach
 
     def broken(*args, **kwargs):
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(grading.feedback, "describe", broken)
+    monkeypatch.setattr(grading.feedback.teach, "describe", broken)
     try:
         course.feedback(MODULE, ["t-en"], progress=False)
         html = page(course, "t-en")

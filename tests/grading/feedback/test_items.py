@@ -1,4 +1,4 @@
-"""grading.feedback_items: every exercise of every module rebuilt as its trainee saw it, from the source cells."""
+"""grading.feedback.items: every exercise of every module rebuilt as its trainee saw it, from the source cells."""
 from __future__ import annotations
 
 import logging
@@ -9,10 +9,10 @@ import pytest
 
 from curriculum.datasets import m04
 from curriculum.settings import settings
-from grading.feedback_items import _CHOICES, _TARGETS, shown_items
+from grading.feedback.items import _CHOICES, _TARGETS, shown_items
 from grading.keys import notebook_keys, written_items
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/m*.ipynb"))
 
 

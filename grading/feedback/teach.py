@@ -5,7 +5,7 @@ preprocessors.  For each graded widget item it replaces the grade cell's
 outputs (the score message and the bare number nbgrader's template showed as
 an empty ``Out[ ]`` box) with one block in the trainee's language:
 
-* the question (:mod:`grading.feedback_items` rebuilds it from the instructor's record);
+* the question (:mod:`grading.feedback.items` rebuilds it from the instructor's record);
 * the trainee's answer in words, options in the order the trainee saw them
   (the answers the grader scored, kept in the notebook by ScoreWidgetAnswers);
 * what the grader found (its own message and score line, as it wrote them);
@@ -45,10 +45,10 @@ from curriculum.exercises.base import Score, item_id
 from curriculum.language import message
 from curriculum.settings import ANSWERS_FILENAME
 
-from .feedback_items import Shown, shown_items
-from .gradebook import source_record
-from .keys import KeyProblem, explanation, parse_key, parse_kind, resolve
-from .late import LatePolicy
+from .items import Shown, shown_items
+from ..gradebook import source_record
+from ..keys import KeyProblem, explanation, parse_key, parse_kind, resolve
+from ..late import LatePolicy
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
