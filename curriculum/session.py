@@ -56,8 +56,8 @@ def start(module: str) -> widgets.VBox:
 
     def on_language(change):
         if change["new"] in LANGUAGES:
+            _mark_language(panel, change["new"])  # the prose first: widgets relabel after it
             settings.language = change["new"]
-            _mark_language(panel, change["new"])
             answers.store().set_language(change["new"], chosen=lab)
 
     def on_trainee(change):

@@ -73,8 +73,11 @@ _WIDGETS_JS = """() => {
   return {
     outputs: outputs.length,
     live: outputs.filter(o => o.querySelector('.jupyter-widgets:not(.jupyter-widgets-disconnected)')).length,
-    notes: outputs.map(o => { const top = o.querySelector(':scope > .jupyter-widgets-disconnected') || o;
-                              return before(top); }).filter(c => c && c !== 'none' && c !== 'normal'),
+    // what each widget output still on the page says in place of its widget (a live one: nothing)
+    notes: outputs.filter(o => o.getClientRects().length).map(o => {
+      const top = o.querySelector(':scope > .jupyter-widgets-disconnected') || o;
+      return before(top); }).filter(c => c && c !== 'none' && c !== 'normal'),
+    shown: outputs.filter(o => o.getClientRects().length).length,
     brokenIcons: [...panel.querySelectorAll('.jupyter-widgets-disconnected')]
       .filter(e => before(e).includes('\\uf127')).length,
     visibleErrors: outputs.filter(o => /Error displaying widget|Loading widget/.test(o.textContent)
@@ -177,6 +180,13 @@ def opened(request, course, labs, browser):
 
 
 def assert_prose_in(nb: Opening, lang: str) -> None:
+    """Only ``lang``'s prose is shown (waiting for the page to settle after a switch), in at least 3 bilingual cells."""
+    settled = f"""() => ({_PROSE_JS})().filter(c => c.ar.count && c.en.count)
+        .every(c => c['{lang}'].shown === c['{lang}'].count && c['{OTHER[lang]}'].shown === 0)"""
+    try:
+        nb.page.wait_for_function(settled, timeout=10_000)
+    except Exception:
+        pass  # the assertions below say what is shown
     cells = nb.prose()
     bilingual = [c for c in cells if c["ar"]["count"] and c["en"]["count"]]
     assert len(bilingual) >= 3, f"the module's Markdown cells should hold both languages: {cells}"
@@ -241,6 +251,7 @@ def test_after_a_restart_and_a_reload_no_broken_widget_shows(opened):
     opened.shot("restarted")
     assert after_restart["brokenIcons"] == 0, after_restart
     assert after_restart["notes"] and all(RUN_ALL_NOTE[lang] in n for n in after_restart["notes"]), after_restart
+    assert len(after_restart["notes"]) == after_restart["shown"] < after_restart["outputs"], after_restart
 
     opened.goto(reset=False)  # the page reloaded: the kernel holds no widget any more
     opened.page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output.jupyter-widgets")
@@ -248,7 +259,8 @@ def test_after_a_restart_and_a_reload_no_broken_widget_shows(opened):
     opened.page.locator(".jp-OutputArea-output.jupyter-widgets").nth(1).scroll_into_view_if_needed()
     opened.shot("reloaded")
     assert after_reload["visibleErrors"] == 0 and after_reload["brokenIcons"] == 0, after_reload
-    assert len(after_reload["notes"]) == after_reload["outputs"] > 0, after_reload
+    assert len(after_reload["notes"]) == after_reload["shown"] > 0, after_reload  # each one still shown says what to do
+    assert after_reload["shown"] < after_reload["outputs"], after_reload  # one note for an exercise and its status line
     assert all(RUN_ALL_NOTE[lang] in n for n in after_reload["notes"]), after_reload
     assert_prose_in(opened, lang)
     assert not opened.dirty(), "the reopened notebook is marked unsaved"
