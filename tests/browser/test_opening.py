@@ -239,10 +239,16 @@ def test_language_picker_switches_the_prose_shown(opened):
     assert_prose_in(opened, lang)
 
 
-def test_after_a_restart_and_a_reload_no_broken_widget_shows(opened):
+def test_after_a_reload_a_restart_and_a_reload_no_broken_widget_shows(opened):
     lang = opened.case.lang
     opened.save()
     assert opened.widgets()["live"] > 0
+    opened.goto(reset=False)  # reopened while its kernel runs: the exercises come back from the kernel, live
+    opened.page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .himaya-exercise")
+    reopened = opened.widgets()
+    assert reopened["live"] > 0 and reopened["notes"] == [] and reopened["brokenIcons"] == 0, reopened
+    assert_prose_in(opened, lang)
+    assert not opened.dirty(), "the reopened notebook is marked unsaved"
     opened.menu("Kernel", "Restart Kernel…")
     opened.page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
     opened.page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jupyter-widgets-disconnected")
