@@ -130,18 +130,23 @@ def shared_python() -> Path:
     ENVS.mkdir(parents=True, exist_ok=True)
     ENVS.chmod(0o755)
     lock = open(ENVS / f".hub-env-{digest}.lock", "w")
-    fcntl.flock(lock, fcntl.LOCK_EX)  # another run may be making the same environment
+    # Shared while this process lives: the environment is in use. Shared first, since this process may
+    # already hold it for an earlier hub (flock belongs to each open file: asking for it exclusively
+    # would wait on ourselves forever); exclusive only while making it.
+    fcntl.flock(lock, fcntl.LOCK_SH)
     if not (env / ".himaya-complete").exists():
-        log(f"making the course environment every user runs: {env} (once; about a minute)")
-        shutil.rmtree(env, ignore_errors=True)
-        sh(base, "-m", "venv", "--without-pip", env)
-        sh(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--disable-pip-version-check",
-           *requirements, timeout=1200)
-        sh("chmod", "-R", "a+rX", env)
-        if not runs_for_everyone(python):
-            raise HubError(f"{python} was made but an unprivileged user cannot use it")
-        (env / ".himaya-complete").write_text("\n".join(requirements) + "\n")
-    fcntl.flock(lock, fcntl.LOCK_SH)  # held while this process lives: the environment is in use
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another run may be making the same environment
+        if not (env / ".himaya-complete").exists():
+            log(f"making the course environment every user runs: {env} (once; about a minute)")
+            shutil.rmtree(env, ignore_errors=True)
+            sh(base, "-m", "venv", "--without-pip", env)
+            sh(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--disable-pip-version-check",
+               *requirements, timeout=1200)
+            sh("chmod", "-R", "a+rX", env)
+            if not runs_for_everyone(python):
+                raise HubError(f"{python} was made but an unprivileged user cannot use it")
+            (env / ".himaya-complete").write_text("\n".join(requirements) + "\n")
+        fcntl.flock(lock, fcntl.LOCK_SH)
     _IN_USE.append(lock)
     _prune_environments(keep=env)
     return python
