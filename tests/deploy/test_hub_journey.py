@@ -30,6 +30,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +45,8 @@ from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, HOW_TO_INSTALL, LAN
 from tests.browser.test_opening import _PARAGRAPH_JS, _PROSE_JS, assert_prose_in
 from tests.browser.test_trainee_journey import NOT_ANSWERED, SUCCESS, Journey, JourneyNotebook, right_answers
 from tests.browser.test_trainee_session import exact, give, points
-from tests.deploy.test_jupyterhub import COURSE, MODULE, Person, gradebook_rows, localhub  # noqa: F401 (a fixture)
+from tests.deploy.test_jupyterhub import (COURSE, MODULE, Person, _load_localhub, gradebook_rows,  # noqa: F401
+                                          localhub)  # a fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
@@ -380,3 +382,12 @@ def test_the_fetched_feedback_page_shows_the_score_in_the_trainees_language(hub,
     total = re.search(rf"{SCORE[lang]}\s*:\s*([\d.]+)\s*/\s*([\d.]+)", page["text"])
     assert total, f"no '{SCORE[lang]}: x / y' on the feedback page:\n{page['text'][:2000]}"
     assert (float(total.group(1)), float(total.group(2))) == (pytest.approx(earned), pytest.approx(sum(pts.values())))
+
+
+def test_another_hub_in_this_process_finds_the_course_environment(hub):
+    """test_jupyterhub.py loads deploy/localhub.py afresh in the same pytest process: it must not wait on this one's lock."""
+    again, found = _load_localhub(), []
+    waiting = threading.Thread(target=lambda: found.append(again.shared_python()), daemon=True)
+    waiting.start()
+    waiting.join(timeout=120)
+    assert found == [hub.python], "a second hub in this process waits forever for the course environment's lock"
