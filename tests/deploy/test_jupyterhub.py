@@ -519,7 +519,8 @@ def test_feedback_reached_each_trainee_with_their_own_score_in_their_language(hu
         pages = course["feedback"][trainee]
         assert len(pages) == 1, f"{trainee} has {len(pages)} feedback pages"
         label = {"ar": "الدرجة", "en": "Score"}[PERSONAS[n][1]]
-        total = re.search(rf"\({label}: ([\d.]+) / ([\d.]+)\)", pages[0])
+        # the page's heading: "<module> (Score: x / y)", then "; written answers awaiting …: n" if any
+        total = re.search(rf"<h4>{MODULE} \({label}: ([\d.]+) / ([\d.]+)", pages[0])
         assert total, f"{trainee}: no '{label}' total on the feedback page"
         earned = sum((manual if manual is not None else auto) or 0 for student, _, auto, manual, _ in rows
                      if student == trainee)
