@@ -33,6 +33,19 @@ WRITTEN = {
     "wrong": {"ar": "لا أعرف.", "en": "I do not know."},
 }
 
+#: Personas who answer in the same style but write in their own words: two trainees handing in the same
+#: essay word for word is what the cohort report flags as possible copying (grading/reporting/copying.py).
+OWN_WORDS = {
+    "t-late": {
+        "ar": "لا يدلّ ارتفاع البلاغات وحده على ازدياد الأطفال المتضرّرين، فهو يعكس ما اكتُشف وأُبلغ عنه: قد تكتشف المنصات "
+              "أكثر، وقد يتغيّر عدّ البلاغات المكرّرة. قبل أي استنتاج أطلب عدد الضحايا المعرَّفين، ومصدرًا آخر للاتجاه، "
+              "وما تغيّر في قواعد الإبلاغ.",
+        "en": "More reports alone do not show that more children were harmed; they reflect what was detected and reported: "
+              "platforms may detect more, and duplicates may be counted differently. Before any conclusion I would ask for the "
+              "number of identified victims, another source on the trend, and what changed in the reporting rules.",
+    },
+}
+
 #: persona → (language, how it answers); every persona answers every module.
 PERSONAS: dict[str, tuple[str, str]] = {
     "t-perfect": ("ar", "right"),
@@ -183,7 +196,7 @@ def drive(persona: str, keys: dict, written: list[str]) -> dict:
             given[item] = exercise.value
     if style in WRITTEN:
         for item in written:
-            click(REGISTRY[item], WRITTEN[style][settings.language])
+            click(REGISTRY[item], OWN_WORDS.get(persona, WRITTEN[style])[settings.language])
             given[item] = REGISTRY[item].value
     return given
 

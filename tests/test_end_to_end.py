@@ -145,6 +145,8 @@ def test_the_demo_ends_with_a_cohort_report_that_flags_what_it_should(run):
     assert re.search(r"t-foreign, t-perfect</td><td[^>]*>possible copying</td><td[^>]*>[^<]*the same written answer", look)
     # two trainees with every answer right, each in their own words: never suspected
     assert not re.search(r"t-english, t-perfect</td><td[^>]*>possible copying", look)
+    # two trainees with every answer right in the same language, each essay in their own words: never suspected
+    assert not re.search(r"t-late, t-perfect</td><td[^>]*>possible copying", look)
     assert re.search(r"t-late</td><td[^>]*>late submission", look)
     assert "Public Security Directorate (Jordan)" in html  # the demo roster's breakdown
 

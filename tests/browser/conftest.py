@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,14 +105,19 @@ def _missing_requirement() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def requirements():
+def require_browser() -> None:
+    """Skip without Chromium or Playwright, saying how to install them; under ``CI=true`` fail instead."""
     missing = _missing_requirement()
     if missing:
         message = f"{missing}: {HOW_TO_INSTALL}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true and {message}", pytrace=False)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def requirements():
+    require_browser()
 
 
 # -- the course ------------------------------------------------------------------
@@ -552,18 +558,36 @@ def notebook(case, build, labs, browser, catalogue):
     """The case's module opened, run and switched to the case's language, in its own page."""
     folder = build.fetched(case)
     lab = labs(case.lang)
+
+    def open_and_choose(nb: Notebook) -> None:
+        nb.open()
+        nb.choose_language(case.lang)
+
+    with opened_in_page(browser, case, lab, lambda page: Notebook(case, lab, page, folder, catalogue(case)),
+                        open_and_choose, f"failed-{case.id}") as nb:
+        yield nb
+
+
+@contextmanager
+def opened_in_page(browser, case: Case, lab: Lab, make, prepare, failed: str):
+    """A browser page of its own for ``case``: ``make(page)`` gives the notebook object, ``prepare`` opens it.
+
+    If opening fails, the page is saved as ``build/screenshots/<failed>.png`` and the error
+    carries JupyterLab's log; at the end the page is closed and the kernels shut down.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar" if case.lang == "ar" else "en-US")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    nb = Notebook(case, lab, page, folder, catalogue(case))
+    nb = make(page)
     try:
-        nb.open()
-        nb.choose_language(case.lang)
+        prepare(nb)
     except Exception:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"failed-{case.id}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{failed}.png"))
         context.close()
         raise RuntimeError(f"could not open {case.module} in JupyterLab; server log:\n{lab.log()}")
-    yield nb
-    context.close()
-    lab.shutdown_kernels()
+    try:
+        yield nb
+    finally:
+        context.close()
+        lab.shutdown_kernels()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Build, Case, Lab, Notebook
+from tests.browser.conftest import TIMEOUT_MS, Build, Case, Lab, Notebook, opened_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -162,21 +162,9 @@ def opened(request, course, labs, browser):
     case = request.param
     folder = course.fetched(case)
     lab = labs(case)
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  locale="ar" if case.lang == "ar" else "en-US")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    nb = Opening(case, lab, page, folder, {})
-    try:
-        nb.open_fresh()
-    except Exception:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"opening-failed-{case.id}.png"))
-        context.close()
-        raise RuntimeError(f"could not open {case.module} in JupyterLab; server log:\n{lab.log()}")
-    yield nb
-    context.close()
-    lab.shutdown_kernels()
+    with opened_in_page(browser, case, lab, lambda page: Opening(case, lab, page, folder, {}),
+                        Opening.open_fresh, f"opening-failed-{case.id}") as nb:
+        yield nb
 
 
 def assert_prose_in(nb: Opening, lang: str) -> None:

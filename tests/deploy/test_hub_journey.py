@@ -24,7 +24,6 @@ Skipped only where the hub test or the browser suite would be (never under CI=tr
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import secrets
 import shutil
@@ -40,8 +39,8 @@ from types import SimpleNamespace
 import pytest
 
 from grading.keys import notebook_keys
-from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, HOW_TO_INSTALL, LANGS, SCREENSHOTS, TIMEOUT_MS, Case,
-                                    Catalogue, _missing_requirement)
+from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, LANGS, SCREENSHOTS, TIMEOUT_MS, Case,
+                                    Catalogue, require_browser)
 from tests.browser.test_opening import _PARAGRAPH_JS, _PROSE_JS, assert_prose_in
 from tests.browser.test_trainee_journey import NOT_ANSWERED, SUCCESS, Journey, JourneyNotebook, right_answers
 from tests.browser.test_trainee_session import exact, give, points
@@ -60,12 +59,7 @@ SPAWN_MS = 180_000  # logging in starts the trainee's server (the hub allows it 
 
 @pytest.fixture(scope="module")
 def chromium_here():
-    missing = _missing_requirement()
-    if missing:
-        message = f"{missing}: {HOW_TO_INSTALL}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(message)
+    require_browser()
 
 
 @pytest.fixture(scope="module")
