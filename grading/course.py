@@ -426,7 +426,14 @@ class Course:
         return path
 
     def scores(self, module: str) -> dict[str, dict]:
-        """Score, maximum and lateness per trainee who submitted ``module``."""
+        """Score, maximum and lateness per trainee who submitted ``module``.
+
+        ``score`` is what the items earned; ``late`` and ``late_penalty`` follow the course's late
+        policy (grading/late.py), as grades.csv, the cohort report and feedback do.
+        """
+        from .late import LatePolicy
+
+        policy = LatePolicy(config=self.config)
         out = {}
         with Gradebook(self.layout.db_url) as gb:
             for trainee in self.graded(module):
@@ -436,7 +443,8 @@ class Course:
                     continue
                 out[trainee] = {
                     "score": sub.score, "max_score": sub.max_score,
-                    "late": bool(sub.total_seconds_late > 0),
+                    "late": policy.is_late(sub.total_seconds_late),
+                    "late_penalty": policy.penalty(sub.score, sub.total_seconds_late),
                     "needs_manual_grade": bool(sub.needs_manual_grade),
                     "items": {g.name: g.score for nb in sub.notebooks for g in nb.grades},
                 }

@@ -157,11 +157,12 @@ def tables(result: DemoResult) -> str:
     lines = []
     for module in result.modules:
         lines.append(f"\n{module}")
-        lines.append(f"  {'trainee':<11} {'lang':<4} {'score':>7} {'max':>5}  {'late':<4}  notes")
+        lines.append(f"  {'trainee':<11} {'lang':<4} {'score':>7} {'max':>5}  {'late':<4} {'penalty':>7}  notes")
         for trainee, s in sorted(result.scores[module].items()):
             work = result.work.get((module, trainee))
             lines.append(f"  {trainee:<11} {work.language if work else '?':<4} {s['score']:>7.2f} {s['max_score']:>5.0f}"
-                         f"  {'yes' if s['late'] else 'no':<4}  {'; '.join(_notes(result, module, trainee, s))}")
+                         f"  {'yes' if s['late'] else 'no':<4} {s['late_penalty']:>7.2f}"
+                         f"  {'; '.join(_notes(result, module, trainee, s))}")
     return "\n".join(lines).lstrip("\n")
 
 
@@ -169,20 +170,21 @@ def table(result: DemoResult) -> str:
     """What ``make demo`` prints: one line per trainee (modules graded, total, what to look at), then where to look."""
     trainees = sorted({t for scores in result.scores.values() for t in scores})
     lines = [f"{len(trainees)} simulated trainees × {len(result.modules)} modules, graded in {result.seconds:.0f} s",
-             "", f"  {'trainee':<11} {'lang':<4} {'modules':>7} {'total':>8} {'max':>5}  flags"]
+             "", f"  {'trainee':<11} {'lang':<4} {'modules':>7} {'total':>8} {'max':>5}  flags (total after the late policy)"]
     for trainee in trainees:
         graded = {m: result.scores[m][trainee] for m in result.modules if trainee in result.scores[m]}
         language = next((w.language for (m, t), w in result.work.items() if t == trainee), "?")
         flags = []
-        late = [m.split("-")[0] for m, s in graded.items() if s["late"]]
+        late = [m for m, s in graded.items() if s["late"]]
         if late:
-            flags.append(f"late on {len(late)}")
+            lost = sum(graded[m]["late_penalty"] for m in late)
+            flags.append(f"late on {len(late)} (−{lost:g} points)")
         for note, label in (("tampered", "tampered ({n})"), ("handed in another", "classmate's answers file ({n})"),
                             ("awaits grading", "written answers to grade ({n})")):
             n = sum(any(note in x for x in _notes(result, m, trainee, s)) for m, s in graded.items())
             if n:
                 flags.append(label.format(n=n))
-        total = sum(s["score"] for s in graded.values())
+        total = sum(s["score"] - s["late_penalty"] for s in graded.values())  # after the late policy, as grades.csv
         maximum = sum(s["max_score"] for s in graded.values())
         lines.append(f"  {trainee:<11} {language:<4} {len(graded):>7} {total:>8.2f} {maximum:>5.0f}  {'; '.join(flags)}")
     base = result.course.layout

@@ -106,6 +106,10 @@ def test_demo_prints_a_summary_and_keeps_every_modules_table_in_a_file(run):
     lines = {line.split()[0]: line for line in text.splitlines() if line.strip().startswith("t-")}
     assert set(lines) == set(simulate.PERSONAS)
     assert "late on" in lines["t-late"] and "classmate's answers file" in lines["t-foreign"]
+    # the total is after the late policy, as in grades.csv: t-late answered as well as t-perfect and lost points
+    total = {t: float(line.split()[3]) for t, line in lines.items()}
+    penalty = sum(run.scores[m]["t-late"]["late_penalty"] for m in run.modules)
+    assert penalty > 0 and total["t-late"] == pytest.approx(total["t-perfect"] - penalty)
     assert "tampered" in lines["t-tamper"] and "late" not in lines["t-perfect"]
     assert not any(module in text for module in ALL_PERSONAS_ON)  # no per-module tables on screen
     assert f"report:      {run.report}" in text
