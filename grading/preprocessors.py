@@ -730,6 +730,10 @@ class ExecuteAsTrainee(Execute):
     hidden_paths = List(Unicode(), help=(
         "Folders a sandboxed kernel sees empty: the course's source, nbgrader's folders, the exchange "
         "(grading.config.configure sets them).")).tag(config=True)
+    kernel_start_attempts = Int(3, help=(
+        "Tries to start one grading kernel. A kernel can die before it answers (a port another kernel took "
+        "between being chosen and being bound, a loaded machine): it is started again, so one trainee's "
+        "notebook is not failed for the grader's bad luck.")).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", TraineeKernelManager)
@@ -771,9 +775,24 @@ class ExecuteAsTrainee(Execute):
         env["PYTHONSAFEPATH"] = "1"  # the working directory is not put first on sys.path
         kwargs["env"] = env
         self._himaya = {"started": False, "collected": 0, "cut": set(), "hooks": set()}
+        self._kernel_kwargs = kwargs
         await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)  # nbclient binds the sync name to its own coroutine
+
+    async def async_start_new_kernel_client(self):
+        for attempt in range(1, max(1, self.kernel_start_attempts) + 1):
+            try:
+                return await super().async_start_new_kernel_client()
+            except Exception as error:  # nbclient has shut the dead kernel down and dropped its manager
+                if attempt >= self.kernel_start_attempts:
+                    raise
+                self.log.warning("a grading kernel died while starting (%s); starting it again (try %d of %d)",
+                                 error, attempt + 1, self.kernel_start_attempts)
+                self.km = self.create_kernel_manager()
+                await self.async_start_new_kernel(**getattr(self, "_kernel_kwargs", {}))
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type == "code" and cell.source.strip():

@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from grading.preprocessors import (
     AUDIT, AUDIT_FILE, KERNEL_LAUNCHER, REDACTED_LINE, AuditOutputs, ExecuteAsTrainee, LimitOutputBytes,
-    RedactHiddenTests, SaveAudit, SnapshotAnswers, audit,
+    RedactHiddenTests, SaveAudit, SnapshotAnswers, TraineeKernelManager, audit,
 )
 
 from .conftest import MODULE, STUDENT
@@ -65,6 +65,42 @@ def test_a_grading_kernel_gets_none_of_the_graders_credentials(tmp_path, monkeyp
         "if k in os.environ))")])
     nb, _ = ExecuteAsTrainee(timeout=60).preprocess(nb, _resources(tmp_path))
     assert nb.cells[0].outputs[0]["text"].strip() == "['HIMAYA_LANG']"
+
+
+class _DiesOnStart(TraineeKernelManager):
+    """The first kernel started is killed before it can answer, as one that lost its port would be."""
+
+    killed = 0
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if _DiesOnStart.killed == 0:
+            _DiesOnStart.killed += 1
+            await self.provisioner.kill()
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again_and_the_notebook_graded(tmp_path):
+    _DiesOnStart.killed = 0
+    nb = new_notebook(cells=[new_code_cell("print(6 * 7)")])
+    nb, _ = ExecuteAsTrainee(timeout=60, kernel_manager_class=_DiesOnStart).preprocess(nb, _resources(tmp_path))
+    assert _DiesOnStart.killed == 1
+    assert nb.cells[0].outputs[0]["text"].strip() == "42"
+
+
+def test_a_kernel_that_keeps_dying_fails_after_the_tries_configured(tmp_path):
+    class _AlwaysDies(TraineeKernelManager):
+        starts = 0
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            type(self).starts += 1
+            await self.provisioner.kill()
+
+    nb = new_notebook(cells=[new_code_cell("print(1)")])
+    with pytest.raises(Exception):
+        ExecuteAsTrainee(timeout=20, kernel_manager_class=_AlwaysDies, kernel_start_attempts=2).preprocess(
+            nb, _resources(tmp_path))
+    assert _AlwaysDies.starts == 2
 
 
 def test_ipython_hooks_are_removed_before_a_test_cell_and_audited(tmp_path):
