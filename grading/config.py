@@ -103,6 +103,9 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     # nbgrader's folders (gradebook, every submission), the exchange
     c.ExecuteAsTrainee.hidden_paths = [str(layout.root / "notebooks"), str(layout.base), str(layout.exchange),
                                        *_sqlite_folder(layout.db_url)]
+    # Validate also reports a failing locked cell that is not a grade cell: a written answer's widget names
+    # itself there when nothing is written yet (as deploy/jupyter/common/nbgrader_config.py, for trainees)
+    c.Validator.validate_all = True
     c.Execute.timeout = timeout
     c.Execute.interrupt_on_timeout = True
     c.IgnorePattern.enabled = True

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from ..language import message
 from ..normalize import normalize_text
 from ..settings import settings
-from .base import Exercise, KeyError_, Score
+from .base import Exercise, KeyError_, NotAnswered, Score, validating
 
 
 class ShortText(Exercise):
@@ -53,6 +53,13 @@ class FreeText(Exercise):
     """
 
     kind = "free"
+
+    def __init__(self, item_id: str, prompt, **kwargs):
+        super().__init__(item_id, prompt, **kwargs)
+        # a written answer has no grade cell (the instructor grades it): under nbgrader's Validate, set with
+        # ``Validator.validate_all``, this cell's own error is what names it as not written yet
+        if validating() and self.value is None:
+            raise NotAnswered(self.item_id, 0, 1)
 
     def _build(self):
         self._area = widgets.Textarea(

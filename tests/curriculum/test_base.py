@@ -313,13 +313,21 @@ def test_autograde_never_raises(monkeypatch, grade_line):
     assert grade_line("m00.q1").text() == "لم تُجب بعد."
 
 
-def test_written_answer_counts_when_not_empty(validating, grade_line):
-    ex = FreeText("m00.f1", {"ar": "اشرح", "en": "Explain"})
+def test_written_answer_counts_when_not_empty(validating, grade_line, monkeypatch):
+    prompt = {"ar": "اشرح", "en": "Explain"}
+    with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m00.f1 «اشرح»: لم تُجب"):
+        FreeText("m00.f1", prompt)  # no grade cell of its own: under Validate its widget's cell names it
+    with monkeypatch.context() as outside:
+        outside.delenv("NBGRADER_EXECUTION")
+        ex = FreeText("m00.f1", prompt)
     ex._area.value = "   \n "
     with pytest.raises(NotAnswered, match=f"^{RLI}⚠ m00.f1 «اشرح»: لم تُجب"):
         grade_line("m00.f1")
+    with pytest.raises(NotAnswered):
+        FreeText("m00.f1", prompt)  # blanks are not an answer
     ex._area.value = "البلاغات لا تساوي الضحايا."
     assert grade_line("m00.f1").text().endswith("إجابتك المحفوظة: البلاغات لا تساوي الضحايا.. تُصحَّح بعد التسليم.")
+    assert FreeText("m00.f1", prompt).value == "البلاغات لا تساوي الضحايا."  # written: no error under Validate
 
 
 # -- status line of the widget ------------------------------------------------------------------------
