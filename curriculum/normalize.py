@@ -3,6 +3,9 @@
 Arabic is written with optional diacritics, several forms of alif, and
 interchangeable final letters; officers type on different keyboards.  Two
 spellings that a teacher would accept as the same word must compare equal.
+Keyboards and copy-paste also insert invisible format characters (Unicode
+category Cf: right-to-left marks, zero-width joiners, the byte-order mark…),
+which a trainee cannot see and so must never cost a right answer.
 """
 from __future__ import annotations
 
@@ -27,9 +30,14 @@ _PUNCT = re.compile(r"[\"'“”‘’«»()\[\]{}.,;:!?؟،؛\-–—_/\\]+")
 _SPACE = re.compile(r"\s+")
 
 
+def drop_format_characters(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf): invisible, typed by keyboards, never meant."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def normalize_text(text: str) -> str:
-    """Case, spacing, punctuation, Arabic letter variants and diacritics folded."""
-    text = unicodedata.normalize("NFKC", str(text))
+    """Case, spacing, punctuation, Arabic letter variants and diacritics folded; format characters dropped."""
+    text = drop_format_characters(unicodedata.normalize("NFKC", str(text)))
     text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
     text = text.translate(_LETTERS).casefold()
     text = _PUNCT.sub(" ", text)
@@ -42,7 +50,7 @@ def parse_number(text) -> float:
         raise ValueError("not a number")
     if isinstance(text, (int, float)):
         return _finite(float(text))
-    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    raw = drop_format_characters(unicodedata.normalize("NFKC", str(text))).strip()
     raw = raw.translate(_LETTERS).replace("٬", "").replace(" ", "")
     if raw.count(",") == 1 and "." not in raw and len(raw.split(",")[1]) != 3:
         raw = raw.replace(",", ".")  # decimal comma, e.g. 2,5
