@@ -19,6 +19,7 @@ from curriculum.exercises.base import item_id
 from curriculum.settings import ANSWERS_FILENAME
 
 from .copying import Submission, Suspicion, suspicions
+from ..keys import KeyProblem, parse_kind
 from ..late import LatePolicy
 from ..preprocessors import AUDIT_FILE, AUDIT_LABELS
 from .roster import Trainee
@@ -35,6 +36,7 @@ class ModuleResults:
     seconds_late: dict[str, float] = field(default_factory=dict)  # past the due date, grace period included
     penalty: dict[str, float] = field(default_factory=dict)       # points taken off by the late policy
     written: set[str] = field(default_factory=set)                # grade ids of written answers (task cells)
+    kinds: dict[str, str] = field(default_factory=dict)           # item id -> exercise kind (the module's)
 
     @property
     def max_total(self) -> float:
@@ -91,6 +93,7 @@ def _module_results(gb: Gradebook, module: str, policy: LatePolicy) -> ModuleRes
             max_marks.append(float(cells[name].max_score))
     results = ModuleResults(module, items, max_marks)
     results.written = {c.name for notebook in assignment.notebooks for c in notebook.task_cells}
+    results.kinds = _kinds(assignment)
     for submission in assignment.submissions:
         trainee = submission.student.id
         scores = {g.name: float(g.score or 0.0) for nb in submission.notebooks for g in nb.grades}
@@ -101,6 +104,20 @@ def _module_results(gb: Gradebook, module: str, policy: LatePolicy) -> ModuleRes
         results.penalty[trainee] = policy.penalty(sum(results.marks[trainee]), seconds)
         results.needs_grading[trainee] = bool(submission.needs_manual_grade)
     return results
+
+
+def _kinds(assignment) -> dict[str, str]:
+    """Each widget item's kind, from the instructor's exercise cells (never from a trainee's file)."""
+    kinds = {}
+    for notebook in assignment.notebooks:
+        for cell in notebook.source_cells:
+            item = item_id(cell.name.removesuffix("-widget")) if cell.name.endswith("-widget") else None
+            if item:
+                try:
+                    kinds[item] = parse_kind(cell.source, item)
+                except KeyProblem:
+                    continue
+    return kinds
 
 
 def _submission(course, module: str, trainee: str, results: ModuleResults) -> Submission:
@@ -143,7 +160,8 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
                     if any(record.get(key) for key in AUDIT_LABELS):
                         audits[(module, trainee)] = record
         copying += suspicions(module, [_submission(course, module, t, results[module]) for t in results[module].marks],
-                              written=frozenset(filter(None, map(item_id, results[module].written))))
+                              written=frozenset(filter(None, map(item_id, results[module].written))),
+                              kinds=results[module].kinds)
     return Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe())
 
 

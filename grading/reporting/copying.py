@@ -15,6 +15,14 @@ looks at, for each pair of trainees in a module:
   items saved in the same order, a median of at most :data:`LOCKSTEP_SECONDS`
   apart, adds :data:`LOCKSTEP_WEIGHT`.
 
+Answers are compared as the scorer reads them, never raw: text normalised
+(:func:`curriculum.normalize.normalize_text`: case, spacing, punctuation,
+Arabic variants, invisible characters), numbers as numbers (82 is 82.0),
+option sets and matchings in any order; the kind of each item is the
+module's (from the gradebook), not what the trainee's file says, so a copy
+cannot be hidden by reordering a set, changing case, adding a space or
+writing a number another way.
+
 A pair is reported when the evidence weighs at least :data:`FLAG_AT` AND
 includes a shared wrong answer or a shared written text: right answers and
 timing are never enough on their own (a class paced by its instructor
@@ -29,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from curriculum.normalize import normalize_text
+from curriculum.normalize import normalize_text, parse_number
 
 FLAG_AT = 2.0
 WRITTEN_WEIGHT = 2.0
@@ -59,19 +67,55 @@ class Suspicion:
     reasons: tuple[str, ...]
 
 
-def _canonical(entry: dict) -> str | None:
-    """An answer in a form where equal means the same answer (option sets sorted, text normalised)."""
-    value = entry.get("value")
+def _plain(value):
+    """A value with every text normalised and every number a float (82 and 82.0 are one answer)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {normalize_text(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _number(value):
+    try:
+        return parse_number(value)
+    except (TypeError, ValueError):
+        return _plain(value)
+
+
+def canonical(value, kind: str | None) -> str | None:
+    """An answer in a form where equal means the same answer to the scorer of ``kind``.
+
+    Option sets (``multiple``) are sets: in any order, each once; matchings are
+    mappings; an ordering keeps its order (reversed, it is another answer).
+    """
     if value is None:
         return None
     try:
-        if entry.get("kind") == "multiple" and isinstance(value, list):
-            value = sorted(map(str, value))
-        if isinstance(value, str):
-            value = normalize_text(value)
+        if kind == "multiple" and isinstance(value, list):
+            value = sorted({json.dumps(_plain(v), sort_keys=True, ensure_ascii=False) for v in value})
+        elif kind == "numeric":
+            if isinstance(value, dict):
+                value = {"number": _number(value.get("number", value.get("value"))),
+                         "unit": _plain(value.get("unit"))}
+            else:
+                value = {"number": _number(value), "unit": None}
+        else:
+            value = _plain(value)
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
         return None
+
+
+def _canonical(entry: dict, kind: str | None = None) -> str | None:
+    """:func:`canonical` of an answers-file entry (the module's ``kind``, else the entry's own)."""
+    return canonical(entry.get("value"), kind or entry.get("kind"))
 
 
 def _time(entry: dict) -> datetime | None:
@@ -111,24 +155,28 @@ def _timing(a: Submission, b: Submission) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def suspicions(module: str, submissions: list[Submission], written: frozenset[str] = frozenset()) -> list[Suspicion]:
+def suspicions(module: str, submissions: list[Submission], written: frozenset[str] = frozenset(),
+               kinds: dict[str, str] | None = None) -> list[Suspicion]:
     """Every pair of ``submissions`` of ``module`` whose evidence reaches :data:`FLAG_AT`, strongest first.
 
     ``written``: the module's written-answer items (nbgrader task cells); an entry of kind "free" is one too.
+    ``kinds``: item id -> the module's exercise kind (trusted over the kind an answers file states).
     """
+    kinds = kinds or {}
     wrong_answers = {}  # trainee -> item -> canonical wrong answer
     given = Counter()   # (item, canonical wrong answer) -> how many trainees gave it
     answered = Counter()  # item -> how many trainees answered it
     for sub in submissions:
         mine = {}
         for item, entry in sub.answers.items():
-            canonical = _canonical(entry) if isinstance(entry, dict) else None
-            if canonical is None:
+            same = _canonical(entry, kinds.get(item)) if isinstance(entry, dict) else None
+            if same is None:
                 continue
             answered[item] += 1
-            if item in sub.wrong and item not in written and entry.get("kind") != "free":  # written: as text below
-                mine[item] = canonical
-                given[(item, canonical)] += 1
+            free = kinds.get(item, entry.get("kind")) == "free"
+            if item in sub.wrong and item not in written and not free:  # written: as text below
+                mine[item] = same
+                given[(item, same)] += 1
         wrong_answers[sub.trainee] = mine
     found = []
     for a, b in combinations(sorted(submissions, key=lambda s: s.trainee), 2):
@@ -145,8 +193,8 @@ def suspicions(module: str, submissions: list[Submission], written: frozenset[st
                            + ", ".join(rarity))
         texts = {i: text for i in set(a.answers) & set(b.answers)
                  if isinstance(a.answers[i], dict) and isinstance(b.answers[i], dict)
-                 and (text := _written(a.answers[i], i in written)) is not None
-                 and text == _written(b.answers[i], i in written)}
+                 and (text := _written(a.answers[i], i in written or kinds.get(i) == "free")) is not None
+                 and text == _written(b.answers[i], i in written or kinds.get(i) == "free")}
         for item in sorted(texts):
             weight += WRITTEN_WEIGHT
             reasons.append(f"the same written answer to {item} ({len(texts[item].split())} words, "
