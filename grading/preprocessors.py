@@ -370,7 +370,7 @@ AUDIT_FILE = "himaya-audit.json"
 AUDIT = "himaya_audit"
 #: What an audit record may hold, as the cohort report names it (grading/reporting/report.py).
 AUDIT_LABELS = {
-    "missing_grade_cells": "test cells deleted or stripped",
+    "missing_grade_cells": "test cells or written answers deleted or stripped",
     "edited_grade_cells": "test cells edited",
     "added_code_cells": "code cell(s) added",
     "forged_outputs": "test cells handed in with outputs claiming a score (cleared)",
@@ -452,6 +452,7 @@ class AuditSubmission(NbGraderPreprocessor):
         # as released: hidden tests are not in the trainee's copy
         source = {name: _HIDDEN_REGION.sub("", c.source) for name, c in record.items()}
         graded = {name for name, c in record.items() if c.grade}
+        owned = graded | {name for name, c in record.items() if c.task}  # a written answer's cell: missing too
         seen, edited, added = set(), [], 0
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -462,7 +463,7 @@ class AuditSubmission(NbGraderPreprocessor):
                     edited.append(grade_id)
             elif cell.cell_type == "code" and cell.source.strip():
                 added += 1
-        missing = sorted(graded - seen)
+        missing = sorted(owned - seen)
         himaya = nb.metadata.setdefault("himaya", {})
         himaya["audit"] = {
             "missing_grade_cells": missing, "edited_grade_cells": sorted(edited), "added_code_cells": added,
@@ -554,7 +555,14 @@ class RestoreCells(OverwriteCells):
     ``KeyError`` when that neighbour is an ordinary locked cell — here, the
     exercise cell just above every grade cell.  This version places the cell
     after the nearest earlier source cell still present in the submission.
+    nbgrader builds restored cells as plain dicts, which only become notebook
+    nodes when the notebook is written and read back between its two passes;
+    graded without a kernel (one pass) they reach ``SaveAutoGrades`` as dicts
+    (``cell.metadata.nbgrader`` fails), so every restored cell is a real node.
     """
+
+    def missing_cell_transform(self, source_cell, max_score, is_solution=False, is_task=False):
+        return from_dict(super().missing_cell_transform(source_cell, max_score, is_solution, is_task))
 
     def preprocess(self, nb, resources):
         # nbgrader's OverwriteCells.preprocess, with source cells read once per grading run
@@ -578,6 +586,7 @@ class RestoreCells(OverwriteCells):
         present = {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells if "nbgrader" in cell.metadata}
         for name, source in self.gradebook.record.items():
             if source.task and name not in present:  # their place is unknown: at the end, in their order
+                self.log.warning("Missing task cell %s encountered, adding to notebook", name)
                 nb.cells.append(self.missing_cell_transform(source, source.max_score, is_task=True))
         return nb, resources
 
