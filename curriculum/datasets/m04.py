@@ -650,12 +650,15 @@ def lab_hour_weekday(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def lab_region_rates(frame: pd.DataFrame, populations: pd.DataFrame, year: int = RATE_YEAR) -> pd.DataFrame:
-    """Reports in ``year`` per region merged with its children; ``rate`` per 100,000 (one decimal), highest first.
+    """Every region of ``populations`` with its reports in ``year`` and ``rate`` per 100,000 (one decimal), highest first.
 
+    A left merge from the population table, zero filled: an inner merge would silently drop a region with no
+    reports, which is what a campaign planner most needs to see.  Equal rates in region order.
     Columns ``region``, ``reports``, ``children``, ``rate``; index 0, 1, 2, …
     """
     counts = (frame[frame["when"].dt.year == year].groupby("region").size()
               .rename("reports").reset_index())
-    table = counts.merge(populations, on="region")
+    table = (populations.merge(counts, on="region", how="left")
+             .fillna({"reports": 0}).astype({"reports": int})[["region", "reports", "children"]])
     table["rate"] = (table["reports"] / table["children"] * 100_000).round(1)
-    return table.sort_values("rate", ascending=False).reset_index(drop=True)
+    return table.sort_values(["rate", "region"], ascending=[False, True]).reset_index(drop=True)

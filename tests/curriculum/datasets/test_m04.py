@@ -279,6 +279,18 @@ def test_lab_reference_answers_agree_with_the_summary(trainee):
     assert rates["rate"].is_monotonic_decreasing
 
 
+def test_the_lab_rate_table_keeps_a_region_with_no_reports():
+    """#15: an inner merge silently dropped a region with no reports; the left merge keeps it with 0."""
+    frame = m04.reports(trainee="t-island")
+    populations = pd.concat([m04.populations(trainee="t-island"),
+                             pd.DataFrame({"region": ["island"], "children": [30_000]})], ignore_index=True)
+    rates = m04.lab_region_rates(frame, populations)
+    assert sorted(rates["region"]) == sorted(populations["region"])
+    assert rates.set_index("region").loc["island", ["reports", "rate"]].tolist() == [0, 0.0]
+    assert rates["rate"].is_monotonic_decreasing
+    assert rates["reports"].dtype.kind == "i"
+
+
 # ---------------------------------------------------------------- the notebook's keys
 
 def _widget_call(item):
