@@ -120,6 +120,11 @@ SITUATIONS: dict[str, tuple[str, dict[str, str]]] = {
               "ويكتب لها أنه يعرف مدرستها.",
         "en": "After a 14-year-old girl blocked him, an adult keeps opening one new account after another to "
               "message her, and writes that he knows which school she goes to."}),
+    "unit4": ("unit", {
+        "ar": "تلميذة في الثالثة عشرة تقول إن زميلًا في صفها صنع من صورة لها في رحلة مدرسية صورة «معرّاة» بتطبيق "
+              "ذكاء اصطناعي، ونشرها في مجموعة الصف.",
+        "en": "A 13-year-old pupil says that a classmate used an AI app to make a \"nudified\" image of her from a "
+              "school-trip photo, and shared it in the class group."}),
     "health1": ("health", {
         "ar": "أثناء تسجيل البلاغ، يقول فتى في الخامسة عشرة إن التهديدات جعلته يفكّر في إنهاء حياته.",
         "en": "While the report is being recorded, a 15-year-old boy says the threats have made him think "
@@ -129,10 +134,11 @@ SITUATIONS: dict[str, tuple[str, dict[str, str]]] = {
         "en": "A 14-year-old boy who went to meet someone he knew from a game arrives at the station with "
               "visible injuries."}),
     "social1": ("social", {
-        "ar": "الوحدة المتخصصة تحقّق في القضية بالفعل. ثم يقول الطفل، وعمره عشر سنوات، إن البالغ الذي يرسل "
-              "إليه رسائل التهديد يعيش معه في البيت نفسه.",
-        "en": "The specialised unit is already investigating. Then the child, aged 10, says that the adult who "
-              "sends him the threatening messages lives in the same home as him."}),
+        "ar": "الوحدة المتخصصة تحقّق بالفعل في تهديدات غريبٍ على الإنترنت لطفل في العاشرة، وقد حفظت الأدلة. ثم يقول "
+              "الطفل إنه يبقى وحده في البيت كل ليلة بلا بالغ يرعاه، وإنه يخاف أن يعود إليه الليلة.",
+        "en": "The specialised unit is already investigating an online stranger's threats against a 10-year-old boy "
+              "and has preserved the evidence. Then the boy says he is alone at home every night with no adult to "
+              "look after him, and is afraid to go back there tonight."}),
     "social2": ("social", {
         "ar": "طفلة في التاسعة تقضي كل ليلة وحدها مع جهاز لوحي لأن أحدًا من البالغين لا يكون في البيت، وتقول إن "
               "غرباء يراسلونها كثيرًا في الألعاب. لم يظهر حتى الآن ما يدلّ على جريمة.",
