@@ -202,7 +202,8 @@ def test_core_modules_meet_the_module_standard(path):
     order = [nbg(c).get("grade_id", "") for c in nb.cells]
     practice = [i for i, g in enumerate(order) if re.fullmatch(short_id(path) + r"-p\d+-widget", g)]
     graded = [i for i, g in enumerate(order) if re.fullmatch(short_id(path) + r"-q\d+-widget", g)]
-    assert practice and max(practice) < min(graded), "practice items come before the graded ones"
+    # a later section may open with practice of its own (#15 §4): the first practice comes before any graded item
+    assert practice and min(practice) < min(graded), "practice items come before the graded ones"
 
 
 @pytest.mark.parametrize("path", LAB_NOTEBOOKS, ids=lambda p: p.parent.name)

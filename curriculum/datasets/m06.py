@@ -86,7 +86,7 @@ LINKS = {
     "email": {"ar": "قيمة تجزئة البريد الإلكتروني نفسها", "en": "The same email hash"},
     "phone": {"ar": "آخر أربعة أرقام الهاتف نفسها", "en": "The same last four phone digits"},
     "ip": {"ar": "عنوان IP نفسه في الوقت نفسه تقريبًا", "en": "The same IP address at about the same time"},
-    "none": {"ar": "لا معرّف مشترك في هذه السجلات", "en": "No shared identifier in these records"},
+    "none": {"ar": "لا رابط في وقت ذي دلالة في هذه السجلات (حالات قريبة فقط)", "en": "No link at a meaningful time in these records (near misses only)"},
 }
 
 REF_IP = "203.0.113.{}"
