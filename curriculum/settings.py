@@ -11,7 +11,7 @@ import getpass
 import os
 from pathlib import Path
 
-from traitlets import Enum, HasTraits, Int, Unicode, default
+from traitlets import Bool, Enum, HasTraits, Int, Unicode, default
 
 LANGUAGES = ("ar", "en")
 
@@ -47,11 +47,22 @@ class Settings(HasTraits):
     max_text_chars = Int(
         6000, help="Longest written answer kept for one item.",
     )
+    shuffle_options = Bool(
+        help="Show each trainee an item's options (choices, matching targets, classify "
+        "categories) in an order of their own, drawn from the trainee and item ids "
+        "(curriculum/exercises/order.py). HIMAYA_SHUFFLE=0 keeps the authored order; "
+        "set it alike for trainees' kernels and the grader, whose feedback pages list "
+        "options in the order the trainee saw.",
+    )
 
     @default("language")
     def _language_default(self):
         lang = (_env("HIMAYA_LANG") or "ar").lower()
         return lang if lang in LANGUAGES else "ar"
+
+    @default("shuffle_options")
+    def _shuffle_options_default(self):
+        return (_env("HIMAYA_SHUFFLE") or "1").lower() not in ("0", "false", "no", "off")
 
     @default("trainee")
     def _trainee_default(self):

@@ -24,6 +24,7 @@ from traitlets import TraitError, validate
 from .. import answers as answer_file
 from ..language import bilingual, direction, message, pick
 from ..settings import settings
+from .order import shown_order
 
 ITEM_ID = re.compile(r"^m\d{2}[a-z]?\.[a-z0-9][a-z0-9_]*$")
 
@@ -87,6 +88,8 @@ class Exercise(widgets.VBox):
     """Base of all exercise widgets; subclasses set ``kind`` and the hooks below."""
 
     kind: ClassVar[str] = ""
+    #: The constructor argument whose ids each trainee sees in an order of their own (order.py), if any.
+    shuffled: ClassVar[str | None] = None
     value = AnyTrait(None, allow_none=True, help="The trainee's answer (None: unanswered).")
 
     def __init_subclass__(cls, **kwargs):
@@ -120,6 +123,13 @@ class Exercise(widgets.VBox):
         self._restore()
         REGISTRY[self.item_id] = self
         refresh_lines(self.item_id)
+
+    @staticmethod
+    def _arrange(item_id: str, ids, shuffle: bool) -> list[str]:
+        """``ids`` in the order this trainee sees them in ``item_id`` (the feedback page lists them alike)."""
+        if not isinstance(shuffle, bool):
+            raise ValueError(f"{item_id}: shuffle must be True or False, got {shuffle!r}")
+        return shown_order(ids, settings.trainee, check_item_id(item_id), shuffle)
 
     # -- hooks for subclasses -------------------------------------------
     def _build(self) -> widgets.Widget:

@@ -1,4 +1,8 @@
-"""Choice questions: one answer (radio buttons) or all that apply (check boxes)."""
+"""Choice questions: one answer (radio buttons) or all that apply (check boxes).
+
+Options are shown in the trainee's own order (``shown``, see order.py) and
+saved by id, in the order the item lists them, whatever order was shown.
+"""
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -8,12 +12,18 @@ from .base import Exercise, KeyError_, Score, check_options
 
 
 class SingleChoice(Exercise):
-    """Pick one option. Key: ``{"answer": option_id}``."""
+    """Pick one option. Key: ``{"answer": option_id}``.
+
+    ``shuffle=False`` keeps the authored order for every trainee (a scale such as ages).
+    """
 
     kind = "single"
+    shuffled = "options"
 
-    def __init__(self, item_id, prompt, options, **kwargs):
+    def __init__(self, item_id, prompt, options, *, shuffle=True, **kwargs):
         self.options = check_options(options, item_id)
+        #: option ids in the order this trainee sees them
+        self.shown = self._arrange(item_id, self.options, shuffle)
         super().__init__(item_id, prompt, **kwargs)
 
     def _build(self):
@@ -22,7 +32,7 @@ class SingleChoice(Exercise):
         return self._radio
 
     def _label(self, lang):
-        self._radio.options = [(pick(text, lang), key) for key, text in self.options.items()]
+        self._radio.options = [(pick(self.options[key], lang), key) for key in self.shown]
 
     def _show(self, value):
         self._radio.value = value
@@ -56,15 +66,18 @@ class MultipleChoice(Exercise):
     """
 
     kind = "multiple"
+    shuffled = "options"
 
-    def __init__(self, item_id, prompt, options, **kwargs):
+    def __init__(self, item_id, prompt, options, *, shuffle=True, **kwargs):
         self.options = check_options(options, item_id)
+        #: option ids in the order this trainee sees them
+        self.shown = self._arrange(item_id, self.options, shuffle)
         super().__init__(item_id, prompt, **kwargs)
 
     def _build(self):
-        self._boxes = {
+        self._boxes = {  # in the order shown
             key: widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"))
-            for key in self.options
+            for key in self.shown
         }
         for box in self._boxes.values():
             box.observe(lambda c: self._from_controls(self._ticked()), "value")
@@ -92,7 +105,8 @@ class MultipleChoice(Exercise):
         return [key for key in self.options if key in chosen]
 
     def describe(self, value, lang):
-        return ("، " if lang == "ar" else ", ").join(pick(self.options[k], lang) for k in value if k in self.options) or "—"
+        chosen = set(value)
+        return ("، " if lang == "ar" else ", ").join(pick(self.options[k], lang) for k in self.shown if k in chosen) or "—"
 
     def progress(self, value):
         """Nothing ticked is no answer (the saved value is then an empty list)."""

@@ -4,6 +4,9 @@ Matching pairs each item with one target from a drop-down list (e.g. a risk
 with its 4C category); classifying sorts each item into one of a few
 categories shown as buttons (e.g. chat lines: grooming indicator or ordinary
 talk).  Both store ``{item_id: target_id}`` and earn one share per right item.
+
+Targets and categories are shown in the trainee's own order (``shown``, see
+order.py); the rows keep the authored order (a chat is read in sequence).
 """
 from __future__ import annotations
 
@@ -14,15 +17,21 @@ from .base import Exercise, KeyError_, Score, check_options
 
 
 class Matching(Exercise):
-    """Pair each item with one target. Key: ``{"answer": {item_id: target_id}}``."""
+    """Pair each item with one target. Key: ``{"answer": {item_id: target_id}}``.
+
+    ``shuffle=False`` keeps the authored order of the targets for every trainee (a scale such as ages).
+    """
 
     kind = "matching"
+    shuffled = "targets"
     #: The control's value while nothing is chosen: the drop-down's "— choose —" entry.
     _empty = ""
 
-    def __init__(self, item_id, prompt, items, targets, **kwargs):
+    def __init__(self, item_id, prompt, items, targets, *, shuffle=True, **kwargs):
         self.items = check_options(items, f"{item_id} items")
         self.targets = check_options(targets, f"{item_id} targets")
+        #: target ids in the order this trainee sees them
+        self.shown = self._arrange(item_id, self.targets, shuffle)
         super().__init__(item_id, prompt, **kwargs)
 
     def _control(self) -> widgets.ValueWidget:
@@ -46,7 +55,7 @@ class Matching(Exercise):
         return chosen or None
 
     def _target_options(self, lang):
-        return [(message("choose", lang), self._empty)] + [(pick(t, lang), k) for k, t in self.targets.items()]
+        return [(message("choose", lang), self._empty)] + [(pick(self.targets[k], lang), k) for k in self.shown]
 
     def _label(self, lang):
         for key, label in self._labels.items():
@@ -100,10 +109,11 @@ class Classify(Matching):
     """Sort each item into a category shown as buttons. Key as :class:`Matching`."""
 
     kind = "classify"
+    shuffled = "categories"
     _empty = None  # toggle buttons: none pressed
 
-    def __init__(self, item_id, prompt, items, categories, **kwargs):
-        super().__init__(item_id, prompt, items, categories, **kwargs)
+    def __init__(self, item_id, prompt, items, categories, *, shuffle=True, **kwargs):
+        super().__init__(item_id, prompt, items, categories, shuffle=shuffle, **kwargs)
 
     def _control(self):
         control = widgets.ToggleButtons(options=[], value=None, style={"button_width": "auto"})
@@ -111,4 +121,4 @@ class Classify(Matching):
         return control
 
     def _target_options(self, lang):
-        return [(pick(t, lang), k) for k, t in self.targets.items()]
+        return [(pick(self.targets[k], lang), k) for k in self.shown]

@@ -10,10 +10,12 @@ statements those names need (imports and assignments, no figure or display
 call) are run, in the grader's process, with ``settings.trainee`` set to the
 trainee: the same seeded data the trainee's kernel drew.
 
-Options are shown in the order the exercise cell lists them: the exercises
-(curriculum/exercises) do not reorder options per trainee, so that order is
-the one every trainee saw (an ordering item's steps are listed already
-shuffled by its author).
+Options are listed in the trainee's own order: the one the widget showed them,
+drawn from their id and the item's (curriculum/exercises/order.py, the
+nbgrader student id being the trainee id), for the part each exercise kind
+shuffles (``Exercise.shuffled``: choices, matching targets, classify
+categories) unless the cell says ``shuffle=False``.  Rows and an ordering
+item's steps keep the order the cell lists them (its author shuffled the steps).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 
 from curriculum.exercises import KINDS
 from curriculum.exercises.base import item_id as to_item
+from curriculum.exercises.order import shown_order
 from curriculum.settings import settings
 
 #: The argument of each kind's constructor that lists what the trainee chooses from, and its targets.
@@ -150,10 +153,18 @@ def shown_items(cells: list[tuple[str, str]], trainee: str, log=None) -> dict[st
                 if log:
                     log.warning("feedback: %s for %s could not be computed: %s: %s",
                                 ast.unparse(stmt)[:60], trainee, type(err).__name__, err)
-        return {item: _shown(item, call, namespace, log) for _, item, call in calls}
+        return {item: _shown(item, call, namespace, log, trainee) for _, item, call in calls}
 
 
-def _shown(item: str, call: ast.Call, namespace: dict, log) -> Shown:
+def _shuffle(call: ast.Call) -> bool:
+    """The cell's ``shuffle=`` (a literal; anything else is the default, as the widget would refuse it)."""
+    for keyword in call.keywords:
+        if keyword.arg == "shuffle" and isinstance(keyword.value, ast.Constant):
+            return keyword.value.value is not False
+    return True
+
+
+def _shown(item: str, call: ast.Call, namespace: dict, log, trainee: str = "") -> Shown:
     name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
     kind = _BY_CLASS[name]
     values = {}
@@ -173,8 +184,15 @@ def _shown(item: str, call: ast.Call, namespace: dict, log) -> Shown:
             except Exception as err:  # noqa: BLE001
                 if log:
                     log.warning("feedback: %s's %s could not be rebuilt: %s: %s", item, arg, type(err).__name__, err)
-    return Shown(item, kind, _bilingual(values.get("prompt")), _labels(values.get(_CHOICES[kind])),
-                 _labels(values.get(_TARGETS.get(kind))))
+    shown = Shown(item, kind, _bilingual(values.get("prompt")), _labels(values.get(_CHOICES[kind])),
+                  _labels(values.get(_TARGETS.get(kind))))
+    shuffled = KINDS[kind].shuffled
+    part = "choices" if shuffled and shuffled == _CHOICES[kind] else \
+        "targets" if shuffled and shuffled == _TARGETS.get(kind) else None
+    if part:  # in the order this trainee saw them
+        labels = getattr(shown, part)
+        setattr(shown, part, {k: labels[k] for k in shown_order(labels, trainee, item, _shuffle(call))})
+    return shown
 
 
 def _bilingual(value) -> dict:

@@ -45,12 +45,18 @@ def shown(ex):
     return {k: c.value for k, c in ex._controls.items()}
 
 
+def labels(ex, targets, lang):
+    """The targets' texts in the order this trainee is shown them (their own: tests/curriculum/test_order.py)."""
+    assert sorted(ex.shown) == sorted(targets)
+    return tuple(targets[k][lang] for k in ex.shown)
+
+
 # -- Matching: render ------------------------------------------------------------------
 def test_matching_renders_items_and_targets_in_arabic():
     ex = matching()
     assert ex._labels["i1"].value == '<span class="himaya-item">غريب يطلب صورًا</span>'
-    assert ex._controls["i1"]._options_labels == ("— اختر —", "التواصل", "المحتوى", "السلوك", "التعاقد")
-    assert ex._controls["i1"]._options_values == ("", "contact", "content", "conduct", "contract")
+    assert ex._controls["i1"]._options_labels == ("— اختر —", *labels(ex, TARGETS, "ar"))
+    assert ex._controls["i1"]._options_values == ("", *ex.shown)
     assert shown(ex) == {"i1": "", "i2": "", "i3": "", "i4": ""}
     assert ex.value is None
 
@@ -60,7 +66,7 @@ def test_matching_relabels_in_english():
     settings.language = "en"
     assert PROMPT["en"] in ex._prompt.value
     assert ex._labels["i4"].value == '<span class="himaya-item">In-game purchase</span>'
-    assert ex._controls["i4"]._options_labels == ("— choose —", "Contact", "Content", "Conduct", "Contract")
+    assert ex._controls["i4"]._options_labels == ("— choose —", *labels(ex, TARGETS, "en"))
 
 
 # -- Matching: save ---------------------------------------------------------------------
@@ -184,12 +190,12 @@ def test_matching_describe():
 def test_classify_renders_categories_as_buttons():
     ex = classify()
     assert "himaya-classify" in ex._dom_classes
-    assert ex._controls["l1"]._options_labels == ("مؤشر استدراج", "حديث عادي")
-    assert ex._controls["l1"]._options_values == ("groom", "ok")
+    assert ex._controls["l1"]._options_labels == labels(ex, CATEGORIES, "ar")
+    assert ex._controls["l1"]._options_values == tuple(ex.shown)
     assert shown(ex) == {"l1": None, "l2": None}
     assert ex.value is None
     settings.language = "en"
-    assert ex._controls["l2"]._options_labels == ("Grooming sign", "Ordinary talk")
+    assert ex._controls["l2"]._options_labels == labels(ex, CATEGORIES, "en")
     assert ex._labels["l2"].value == '<span class="himaya-item">Did you finish the homework?</span>'
     assert shown(ex) == {"l1": None, "l2": None}
     assert ex.value is None

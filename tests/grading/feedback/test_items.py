@@ -7,7 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from curriculum import exercises as ex
 from curriculum.datasets import m04
+from curriculum.exercises.order import shuffled
 from curriculum.settings import settings
 from grading.feedback.items import _CHOICES, _TARGETS, shown_items
 from grading.keys import notebook_keys, written_items
@@ -71,3 +73,59 @@ def test_a_part_that_cannot_be_rebuilt_is_left_empty(caplog):
     assert shown["m99.q1"].prompt == {"ar": "اختر", "en": "Pick"} and shown["m99.q1"].choices == {}
     assert shown["m99.q1"].label("b", "en") == "b"
     assert "m99.q1" in caplog.text
+
+
+# -- options in the trainee's own order (curriculum/exercises/order.py) -----------------------------
+_OPTS = {k: {"ar": f"خيار {k}", "en": f"Option {k}"} for k in "abcde"}
+_ROWS = {k: {"ar": f"سطر {k}", "en": f"Line {k}"} for k in ("r1", "r2", "r3")}
+_CATS = {k: {"ar": f"فئة {k}", "en": f"Category {k}"} for k in ("c1", "c2", "c3", "c4")}
+_STEPS = {k: {"ar": f"خطوة {k}", "en": f"Step {k}"} for k in ("s3", "s1", "s4", "s2")}
+_P = "{'ar': 'اختر', 'en': 'Pick'}"
+_ORDERED = [
+    ("setup", f"from curriculum import exercises as ex\nOPTS = {_OPTS!r}\nROWS = {_ROWS!r}\n"
+              f"CATS = {_CATS!r}\nSTEPS = {_STEPS!r}"),
+    ("m99-q1-widget", f'ex.SingleChoice("m99.q1", {_P}, options=OPTS)'),
+    ("m99-q2-widget", f'ex.MultipleChoice("m99.q2", {_P}, OPTS)'),
+    ("m99-q3-widget", f'ex.Matching("m99.q3", {_P}, items=ROWS, targets=CATS)'),
+    ("m99-q4-widget", f'ex.Classify("m99.q4", {_P}, ROWS, categories=CATS)'),
+    ("m99-q5-widget", f'ex.Ordering("m99.q5", {_P}, steps=STEPS)'),
+    ("m99-q6-widget", f'ex.SingleChoice("m99.q6", {_P}, options=OPTS, shuffle=False)'),
+]
+
+
+def widgets_as(trainee, folder):
+    """The widgets the trainee's kernel makes from the same cells (their order, as shown)."""
+    before = (settings.trainee, settings.answers_dir)
+    settings.trainee, settings.answers_dir = trainee, str(folder)
+    try:
+        made = [ex.SingleChoice("m99.q1", {"ar": "ا", "en": "P"}, _OPTS), ex.MultipleChoice("m99.q2", {"ar": "ا", "en": "P"}, _OPTS),
+                ex.Matching("m99.q3", {"ar": "ا", "en": "P"}, _ROWS, _CATS), ex.Classify("m99.q4", {"ar": "ا", "en": "P"}, _ROWS, _CATS),
+                ex.SingleChoice("m99.q6", {"ar": "ا", "en": "P"}, _OPTS, shuffle=False)]
+        return {w.item_id: w.shown for w in made}
+    finally:
+        settings.trainee, settings.answers_dir = before
+        for item in ("m99.q1", "m99.q2", "m99.q3", "m99.q4", "m99.q6"):
+            ex.REGISTRY.pop(item, None)
+
+
+def test_feedback_lists_options_in_the_order_the_trainees_widget_showed_them(tmp_path):
+    """Choices, matching targets and classify categories in the trainee's own order; rows and steps as authored."""
+    orders = set()
+    for trainee in ("t-amal", "t-john", "t-sara", "t-omar"):
+        shown = shown_items(_ORDERED, trainee)
+        widget = widgets_as(trainee, tmp_path)
+        assert list(shown["m99.q1"].choices) == widget["m99.q1"] == shuffled(list(_OPTS), trainee, "m99.q1")
+        assert list(shown["m99.q2"].choices) == widget["m99.q2"]
+        assert list(shown["m99.q3"].targets) == widget["m99.q3"] and list(shown["m99.q3"].choices) == list(_ROWS)
+        assert list(shown["m99.q4"].targets) == widget["m99.q4"] and list(shown["m99.q4"].choices) == list(_ROWS)
+        assert list(shown["m99.q5"].choices) == list(_STEPS)
+        assert list(shown["m99.q6"].choices) == widget["m99.q6"] == list(_OPTS)  # shuffle=False
+        assert shown["m99.q1"].choices["c"] == _OPTS["c"]  # labels go with their ids
+        orders.add(tuple(shown["m99.q1"].choices))
+    assert len(orders) > 1, "two trainees' pages list the options in different orders"
+
+
+def test_feedback_keeps_the_authored_order_when_the_course_turns_shuffling_off(monkeypatch):
+    monkeypatch.setattr(settings, "shuffle_options", False)
+    shown = shown_items(_ORDERED, "t-amal")
+    assert list(shown["m99.q1"].choices) == list(_OPTS) and list(shown["m99.q4"].targets) == list(_CATS)

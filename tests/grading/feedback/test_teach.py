@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from nbgrader.api import Gradebook
 
+from curriculum.exercises.order import shuffled
 from curriculum.settings import ANSWERS_FILENAME
 from feedback_course import (  # tests/ is on the path
     FUTURE, MODULE, TRAINEES, build, page, passed, set_duedate, write_answers,
@@ -86,8 +87,9 @@ def test_the_answer_is_described_in_words_in_the_order_the_options_were_shown(co
     html = page(course, "t-ar")
     q2 = html[html.index("m99.q2</span>"):]
     yours = q2[q2.index("himaya-yours"):q2.index("himaya-result")]
-    # saved as ["b", "a"], shown as the widget listed them: أ (a) before ب (b)
-    assert re.search(r"<li>أ.*</li><li>ب", yours)
+    # saved as ["b", "a"], listed in the order t-ar's widget showed them (c, d, b, a: their own), ب (b) before أ (a)
+    assert shuffled(list("abcd"), "t-ar", "m99.q2") == ["c", "d", "b", "a"]
+    assert re.search(r"<li>ب.*</li><li>أ", yours)
     q3 = html[html.index("m99.q3</span>"):]
     order = re.findall(r"<li>(ثان|أول|ثالث|رابع)", q3[q3.index("himaya-yours"):q3.index("himaya-result")])
     assert order == ["ثان", "أول", "ثالث", "رابع"]  # the trainee's own order
@@ -132,6 +134,9 @@ def test_after_the_due_date_the_right_answer_and_why_are_shown(course):
     assert "لأن" in ar["m99.q1"]["himaya-why"]
     assert "himaya-key" in en["m99.q2"] and "himaya-why" not in en["m99.q2"]  # a key without 'explain'
     assert "✔" in en["m99.q2"]["himaya-yours"] and "✘" in ar["m99.q2"]["himaya-yours"]  # each choice marked
+    key = page(course, "t-ar")[page(course, "t-ar").index("m99.q2</span>"):]
+    key = key[key.index("himaya-key"):key.index("</ul>", key.index("himaya-key"))]
+    assert re.findall(r"<li>(أ|ج)", key) == ["ج", "أ"]  # the key ["a", "c"] in t-ar's own order too
     q3 = page(course, "t-en")
     q3 = q3[q3.index("m99.q3</span>"):]
     assert re.findall(r"<li>(first|second|third|fourth)", q3[q3.index("himaya-key"):]) [:4] == \
