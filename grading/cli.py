@@ -51,11 +51,10 @@ def cmd_release(args) -> int:
 
 def cmd_collect(args) -> int:
     course = _course(args)
-    if args.zips:
-        course.collect_zips(args.module, Path(args.zips))
-    else:
-        for line in course.collect(args.module):  # links and special files in the exchange: never followed
-            print(f"warning: {line}", file=sys.stderr)
+    # links and special files in the exchange: never followed; a bad zip: skipped, the rest collected
+    skipped = course.collect_zips(args.module, Path(args.zips)) if args.zips else course.collect(args.module)
+    for line in skipped:
+        print(f"warning: {line}", file=sys.stderr)
     print(f"collected {len(course.submitted(args.module))} submissions of {args.module}")
     return 0
 

@@ -170,39 +170,25 @@ class Course:
         return [line.split("] ", 1)[-1].strip() for line in (result.get("log") or "").splitlines() if SKIPPED in line]
 
     def collect_zips(self, module: str, folder: Path) -> list[str]:
-        """Collect ``module`` from a folder of zip files, one per trainee, with nbgrader's zip_collect.
+        """Collect ``module`` from a folder of ``<trainee id>.zip`` files (as a learning platform's download gives them).
 
-        Each ``<trainee id>.zip`` (as a learning platform's download gives them)
-        holds the trainee's module folder or its files: the notebook and the
-        answers file.  Returns the trainees collected.
+        Each zip holds the trainee's module folder or its files; each is
+        collected on its own, within limits (grading/zips.py). Returns, as
+        :meth:`collect`, one line per zip skipped or entry left out, naming it and why.
         """
-        from nbgrader.apps import ZipCollectApp
+        from .zips import ZipCollector, ZipProblem
 
         self.check_released(module)
         folder = Path(folder)
-        zips = sorted(folder.glob("*.zip"))
-        if not zips:
+        if not sorted(folder.glob("*.zip")):
             raise PipelineError(f"{folder}: no .zip files to collect")
-        archive = self.layout.base / "downloaded" / module / "archive"
-        shutil.rmtree(archive, ignore_errors=True)
-        archive.mkdir(parents=True)
-        for path in zips:
-            shutil.copy(path, archive / path.name)
-        config = Config(self.config)
-        config.merge(Config({
-            "CourseDirectory": {"assignment_id": module},
-            "ZipCollectApp": {"downloaded_directory": f"{self.layout.work}/downloaded", "force": True,
-                              "strict": False},
-            "FileNameCollectorPlugin": {
-                # <extracted>/<trainee id>/[<module>/]<file>
-                "named_regexp": r".*/extracted/(?P<student_id>[^/]+)/(?:[^/]+/)*(?P<file_id>[^/]+)$",
-                "valid_ext": [".ipynb", ".json"],
-            },
-        }))
-        app = ZipCollectApp(config=config)
-        app.initialize([])
-        app.start()
-        return sorted(p.stem for p in zips if (self.layout.step("submitted") / p.stem / module).is_dir())
+        try:
+            _, skipped = ZipCollector(config=self.config).collect(
+                folder, module, self.release_dir(module), self.layout.step("submitted"),
+                self.layout.base / "downloaded" / module)
+        except ZipProblem as problem:
+            raise PipelineError(str(problem)) from None
+        return skipped
 
     def submitted(self, module: str) -> list[str]:
         folder = self.layout.step("submitted")

@@ -11,26 +11,18 @@ untouched, and send the written answer to manual grading.
 """
 from __future__ import annotations
 
-import shutil
-
-import nbformat
 import pytest
 
 from adversary import (
-    BLANK, CONTROL, CONTROL_ESSAY, FIXTURE_NOTEBOOKS, MODULE, NOTEBOOK, PERFECT, WIDGET_GRADE_IDS, Submission,
-    cell_of, grade, open_course,
+    BLANK, CONTROL, CONTROL_ESSAY, MODULE, PERFECT, WIDGET_GRADE_IDS, Submission, cell_of, grade, open_course,
 )
+from core_course import core_module, grade_id as _grade_id
 from fixture_answers import WIDGET_POINTS
 
 PATH = "kernel-free"
-CODE_CELLS = ("lab-double", "lab-double-test")
 ESSAY = "m99-q8"
 ESSAY_POINTS = 3.0
 HONEST_ESSAY = "A report count measures detection, not the number of children harmed."
-
-
-def _grade_id(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def delete_the_written_answer_cell(sub):
@@ -70,15 +62,6 @@ CASES = {
     "delete-tests": (delete_every_test_cell, True),
     "other-module": (hand_in_another_modules_notebook, False),
 }
-
-
-def core_module(root):
-    """The fixture without its code exercise: graded without a kernel, as the course's core modules are."""
-    shutil.copytree(FIXTURE_NOTEBOOKS, root / "notebooks")
-    path = root / "notebooks" / MODULE / NOTEBOOK
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells = [c for c in nb.cells if _grade_id(c) not in CODE_CELLS]
-    nbformat.write(nb, str(path))
 
 
 @pytest.fixture(scope="module")

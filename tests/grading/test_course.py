@@ -270,7 +270,8 @@ def test_collect_from_a_folder_of_zip_files(tmp_path):
         with zipfile.ZipFile(tmp_path / "zips" / f"{trainee}.zip", "w") as archive:
             for path in folder.iterdir():
                 archive.write(path, f"m00-orientation/{path.name}" if nested else path.name)
-    assert course.collect_zips("m00-orientation", tmp_path / "zips") == ["t-a", "t-b"]
+    assert course.collect_zips("m00-orientation", tmp_path / "zips") == []  # nothing skipped
+    assert course.submitted("m00-orientation") == ["t-a", "t-b"]
     for trainee in ("t-a", "t-b"):
         assert (course.layout.step("submitted") / trainee / "m00-orientation" / "himaya-answers.json").exists()
     assert all(r.ok for r in course.autograde("m00-orientation", progress=False))
