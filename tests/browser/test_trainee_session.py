@@ -149,6 +149,13 @@ def label(exercises, item, group, key, lang) -> str:
     return exercises[item][group][key][lang]
 
 
+def own_order(case, item, options: dict) -> list[str]:
+    """The options' texts in the order this trainee is shown them: their own, drawn from their id and the item's."""
+    from curriculum.exercises.order import shown_order
+
+    return [options[k][case.lang] for k in shown_order(list(options), case.trainee, item)]
+
+
 def step_texts(nb, item, order) -> list[str]:
     ex = nb.exercises[item]["steps"]
     return [f"{i + 1}. {ex[s][nb.case.lang]}" for i, s in enumerate(order)]
@@ -389,7 +396,7 @@ def test_every_choice_sits_beside_its_own_label(case, notebook):
     for item, ex in notebook.exercises.items():
         if ex["kind"] in ("single", "multiple"):
             found = notebook.exercise(item).evaluate(CHOICES_JS)
-            assert [c["text"] for c in found] == [o[case.lang] for o in ex["options"].values()], item
+            assert [c["text"] for c in found] == own_order(case, item, ex["options"]), item
             choices += found
     assert choices
     for c in choices:
@@ -466,6 +473,8 @@ def test_answers_are_shown_again_after_a_kernel_restart(case, restarted, answers
         item, box = answer.item, nb.exercise(answer.item)
         assert saved_status(nb, answer).match(nb.status(item)), (item, nb.status(item))
         if answer.kind in ("single", "multiple"):
+            texts = [c["text"] for c in box.evaluate(CHOICES_JS)]
+            assert texts == own_order(case, item, nb.exercises[item]["options"]), (item, "the same order after a restart")
             chosen = [answer.value] if answer.kind == "single" else answer.value
             for option, text in nb.exercises[item]["options"].items():
                 tick = box.locator("label").filter(has_text=exact(text[lang])).locator("input")
@@ -475,6 +484,10 @@ def test_answers_are_shown_again_after_a_kernel_restart(case, restarted, answers
         elif answer.kind in ("matching", "classify"):
             for name, text in nb.exercises[item]["items"].items():
                 row = box.locator(".himaya-pair-row").filter(has=nb.page.locator(".himaya-item", has_text=exact(text[lang])))
+                offered = row.locator("select").evaluate(
+                    "s => [...s.options].slice(1).map(o => o.text.replace(/\\u00a0/g, ' '))"
+                ) if answer.kind == "matching" else row.locator("button.widget-toggle-button").all_inner_texts()
+                assert offered == own_order(case, item, nb.exercises[item]["targets"]), (item, name)  # their own order
                 target = answer.value.get(name)
                 if answer.kind == "matching":
                     shown = row.locator("select").evaluate(
