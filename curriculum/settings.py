@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import warnings
 from pathlib import Path
 
 from traitlets import Bool, Enum, HasTraits, Int, Unicode, default
@@ -16,6 +17,8 @@ from traitlets import Bool, Enum, HasTraits, Int, Unicode, default
 LANGUAGES = ("ar", "en")
 
 ANSWERS_FILENAME = "himaya-answers.json"
+
+_ON, _OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def _env(name: str) -> str | None:
@@ -62,7 +65,11 @@ class Settings(HasTraits):
 
     @default("shuffle_options")
     def _shuffle_options_default(self):
-        return (_env("HIMAYA_SHUFFLE") or "1").lower() not in ("0", "false", "no", "off")
+        value = (_env("HIMAYA_SHUFFLE") or "1").lower()
+        if value not in _ON + _OFF:
+            warnings.warn(f"HIMAYA_SHUFFLE={value!r} is not understood: write 1 (each trainee's own order) or 0 "
+                          "(the authored order); options are shuffled", stacklevel=2)
+        return value not in _OFF
 
     @default("trainee")
     def _trainee_default(self):

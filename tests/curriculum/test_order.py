@@ -176,3 +176,9 @@ def test_an_item_may_keep_its_authored_order():
 def test_shuffle_must_be_true_or_false():
     with pytest.raises(ValueError, match=r"m02.q4: shuffle must be True or False, got 'no'"):
         single(shuffle="no")
+
+
+def test_a_himaya_shuffle_not_understood_says_what_to_write_and_keeps_shuffling(monkeypatch):
+    monkeypatch.setenv("HIMAYA_SHUFFLE", "fasle")
+    with pytest.warns(UserWarning, match=r"HIMAYA_SHUFFLE='fasle' is not understood: write 1 .* or 0"):
+        assert Settings().shuffle_options is True
