@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,39 @@ def test_a_himaya_shuffle_not_understood_says_what_to_write_and_keeps_shuffling(
     monkeypatch.setenv("HIMAYA_SHUFFLE", "fasle")
     with pytest.warns(UserWarning, match=r"HIMAYA_SHUFFLE='fasle' is not understood: write 1 .* or 0"):
         assert Settings().shuffle_options is True
+
+
+# -- the course's own items ------------------------------------------------------------------
+def test_the_courses_keys_are_seen_in_every_place_not_where_the_author_put_them(monkeypatch):
+    """Issue #15 §3: keys were always the second or third option. As trainees see them, each place is about as likely."""
+    import nbformat
+
+    from grading.feedback.items import _exercise_call, _shuffle, shown_items
+    from grading.keys import notebook_keys
+
+    repo = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(settings, "shuffle_options", False)  # the ids as authored
+    places, authors, n = Counter(), 0, 0
+    for path in sorted((repo / "notebooks").glob("m*/m*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        cells = [(c.metadata.get("nbgrader", {}).get("grade_id", ""), c.source) for c in nb.cells if c.cell_type == "code"]
+        shown = shown_items(cells, "t-amal")
+        sources = dict(cells)
+        for item, key in notebook_keys(path).items():
+            call = _exercise_call(sources.get(item.replace(".", "-", 1) + "-widget", ""), item)
+            if key.kind != "single" or not _shuffle(call):  # shuffle=False: a scale, in its own order
+                continue
+            ids, right = list(shown[item].choices), key.for_trainee("t-amal").key["answer"]
+            for trainee in TRAINEES[:200]:
+                order = shuffled(ids, trainee, item)
+                places[(order.index(right), len(ids))] += 1
+                authors += order.index(right) == ids.index(right)
+                n += 1
+    assert n >= 200 * 10, "the course has graded single-choice items"
+    expected = Counter()
+    for (_, size), count in places.items():
+        expected[size] += count
+    for (place, size), count in places.items():
+        assert abs(count / expected[size] - 1 / size) < 0.06, (place, size, count, expected[size])
+    mean_chance = sum(c / size for (_, size), c in places.items()) / n
+    assert abs(authors / n - mean_chance) < 0.03, "the author's place is no likelier than any other"
