@@ -35,3 +35,27 @@ def test_released_lab_fails_every_test(path, tmp_path):
     released, _ = ClearSolutions().preprocess(nb, {})
     errors = run(released, "t-lab-1", tmp_path)
     assert errors and all(errors.values()), [k for k, v in errors.items() if not v]
+
+
+LOCAL_TIME_PLOT = '''def plot_timeline(timeline):
+    y = timeline["row"].str[0].map({"A": 2, "B": 1, "C": 0})
+    fig, ax = plt.subplots()
+    ax.plot(timeline["utc"].dt.tz_convert("Asia/Riyadh").dt.tz_localize(None), y, "o")
+    ax.set_title("Timeline")
+    ax.set_xlabel(%r)
+    ax.set_ylabel("Source")
+    return fig'''
+
+
+@pytest.mark.parametrize("xs, label", [("local", "Time (UTC)"), ("utc", "Time")])
+def test_a_timeline_in_local_time_or_without_utc_on_its_axis_fails(xs, label, tmp_path):
+    """m06a's plot test (#15 §4): the right number of points is not enough; x must be the UTC times, the axis must say UTC."""
+    path = REPO / "notebooks" / "m06a-timeline-lab" / "m06a-timeline-lab.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "m06a-s6")
+    source = LOCAL_TIME_PLOT % label
+    cell.source = source if xs == "local" else source.replace('.dt.tz_convert("Asia/Riyadh")', "")
+    errors = run(nb, "t-lab-1", tmp_path)
+    assert errors["m06a-q6"], "a wrong timeline plot passed m06a-q6"
+    assert "UTC" in errors["m06a-q6"][0]["evalue"]
+    assert not any(v for k, v in errors.items() if k != "m06a-q6")
