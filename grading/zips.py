@@ -202,7 +202,8 @@ class _Budget:
                     self._ratio(written, info.compress_size, what)
                     out.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as err:
-            raise ZipProblem(f"{what} cannot be read ({type(err).__name__}: {err}): download it again") from None
+            raise ZipProblem(f"{what} cannot be read ({type(err).__name__}: {err}): damaged or forged; download it "
+                             "again, or ask the trainee to zip the module folder again") from None
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str | None:
