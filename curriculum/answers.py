@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,6 +60,34 @@ class Answers:
         }
 
 
+class Oversized(OSError):
+    """A file larger than the limit (its ``size`` in bytes, as far as it was read)."""
+
+    def __init__(self, path: Path, size: int):
+        super().__init__(f"{path}: larger than allowed ({size} bytes)")
+        self.size = size
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path``, never more than ``max_bytes`` read into memory.
+
+    A named pipe, device or folder in its place raises ``OSError`` at once (a pipe
+    would block, ``/dev/zero`` never ends); a file that grows while read still stops
+    at the limit.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path}: not a regular file")
+        if info.st_size > max_bytes:
+            raise Oversized(path, info.st_size)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Oversized(path, len(data))
+    return data
+
+
 def read(path: Path, *, trainee: str | None = None, max_bytes: int | None = None) -> Answers:
     """Read ``path``; on any problem return empty answers carrying a :class:`Problem`.
 
@@ -68,18 +97,18 @@ def read(path: Path, *, trainee: str | None = None, max_bytes: int | None = None
     max_bytes = settings.max_answers_bytes if max_bytes is None else max_bytes
     empty = Answers(trainee=trainee or "")
     try:
-        size = path.stat().st_size
+        raw = read_limited(path, max_bytes)
     except FileNotFoundError:
         empty.problem = Problem("file_missing")
+        return empty
+    except Oversized as err:
+        empty.problem = Problem("file_oversized", {"size": err.size})
         return empty
     except OSError as err:
         empty.problem = Problem("file_corrupt_grading", {"error": err.strerror or str(err)})
         return empty
-    if size > max_bytes:
-        empty.problem = Problem("file_oversized", {"size": size})
-        return empty
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError, MemoryError, OSError) as err:  # JSON, UTF-8, depth, huge ints
         empty.problem = Problem("file_corrupt_grading", {"error": type(err).__name__})
         return empty

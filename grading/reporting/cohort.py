@@ -4,11 +4,15 @@ The gradebook is the record of scores; the syllabus maps items to learning
 outcomes; the autograded folders hold each submission's audit; the submitted
 folders hold the answers files (compared for evidence of copying: grading/reporting/copying.py).
 The course's late policy (grading/late.py) decides what is late and its penalty.
+What the grader noticed in each submission (grading/reporting/findings.py) is
+read again from the trainee's files, none of them trusted or read past the
+grader's size limit.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -19,9 +23,11 @@ from curriculum.exercises.base import item_id
 from curriculum.settings import ANSWERS_FILENAME
 
 from .copying import Submission, Suspicion, suspicions
+from .findings import Finding, answers_findings, audit_record, item_keys, notebook_findings
+from ..gradebook import source_record
 from ..keys import KeyProblem, parse_kind
 from ..late import LatePolicy
-from ..preprocessors import AUDIT_FILE, AUDIT_LABELS
+from ..preprocessors import AUDIT_LABELS, SnapshotAnswers
 from .roster import Trainee
 
 
@@ -37,6 +43,8 @@ class ModuleResults:
     penalty: dict[str, float] = field(default_factory=dict)       # points taken off by the late policy
     written: set[str] = field(default_factory=set)                # grade ids of written answers (task cells)
     kinds: dict[str, str] = field(default_factory=dict)           # item id -> exercise kind (the module's)
+    notebooks: list[str] = field(default_factory=list)            # the module's notebook names
+    submitted_at: dict[str, datetime] = field(default_factory=dict)  # nbgrader's submission time (UTC)
 
     @property
     def max_total(self) -> float:
@@ -64,6 +72,7 @@ class Cohort:
     audits: dict[tuple[str, str], dict]  # (module, trainee) -> what the submission changed
     copying: list[Suspicion]             # pairs whose submissions carry evidence of copying, and why
     late_policy: str = ""                # the policy in one sentence (LatePolicy.describe)
+    findings: list[Finding] = field(default_factory=list)  # what the grader noticed, per submission
 
     @property
     def identical(self) -> list[tuple[str, list[str]]]:
@@ -94,6 +103,7 @@ def _module_results(gb: Gradebook, module: str, policy: LatePolicy) -> ModuleRes
     results = ModuleResults(module, items, max_marks)
     results.written = {c.name for notebook in assignment.notebooks for c in notebook.task_cells}
     results.kinds = _kinds(assignment)
+    results.notebooks = [notebook.name for notebook in assignment.notebooks]
     for submission in assignment.submissions:
         trainee = submission.student.id
         scores = {g.name: float(g.score or 0.0) for nb in submission.notebooks for g in nb.grades}
@@ -103,6 +113,9 @@ def _module_results(gb: Gradebook, module: str, policy: LatePolicy) -> ModuleRes
         results.late[trainee] = policy.is_late(seconds)
         results.penalty[trainee] = policy.penalty(sum(results.marks[trainee]), seconds)
         results.needs_grading[trainee] = bool(submission.needs_manual_grade)
+        if submission.timestamp is not None:
+            stamp = submission.timestamp
+            results.submitted_at[trainee] = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
     return results
 
 
@@ -120,9 +133,10 @@ def _kinds(assignment) -> dict[str, str]:
     return kinds
 
 
-def _submission(course, module: str, trainee: str, results: ModuleResults) -> Submission:
+def _submission(course, module: str, trainee: str, results: ModuleResults, max_bytes: int) -> Submission:
     """A trainee's answers file (whoever it names as its owner) and the items they did not get fully right."""
-    found = answers_file.read(course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME)
+    found = answers_file.read(course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME,
+                              max_bytes=max_bytes)
     index = {g: i for i, g in enumerate(results.items)}
     wrong = set()
     for item in found.items:
@@ -151,18 +165,69 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
                     "module": module, "text": outcome.text,
                     "items": [i.replace(".", "-", 1) for i in outcome.items],
                 }
-    audits, copying = {}, []
+    max_bytes = SnapshotAnswers(config=course.config).max_answers_bytes  # the grader's limit
+    audits, copying, findings = {}, [], []
     for module in results:
+        submissions, context = [], _context(course, module, results[module])
         for trainee in results[module].marks:
-            audit_path = course.layout.step("autograded") / trainee / module / AUDIT_FILE
-            if audit_path.exists():
-                for record in json.loads(audit_path.read_text()).values():
-                    if any(record.get(key) for key in AUDIT_LABELS):
-                        audits[(module, trainee)] = record
-        copying += suspicions(module, [_submission(course, module, t, results[module]) for t in results[module].marks],
+            audit, found = _look(course, module, trainee, results[module], max_bytes, context)
+            if audit:
+                audits[(module, trainee)] = audit
+            findings += found
+            submissions.append(_submission(course, module, trainee, results[module], max_bytes))
+        copying += suspicions(module, submissions,
                               written=frozenset(filter(None, map(item_id, results[module].written))),
                               kinds=results[module].kinds)
-    return Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe())
+    if roster:
+        findings += [Finding("", t, "not on the roster", "collected and graded, but not a trainee of this cohort's "
+                                 "roster") for t in trainees if t not in roster]
+    return Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe(), findings)
 
 
-__all__ = ["Cohort", "ModuleResults", "gather", "item_id"]
+def _context(course, module: str, results: ModuleResults) -> dict:
+    """What every submission of ``module`` is checked against: the instructor's cells, kernels and release time."""
+    record = {}
+    with Gradebook(course.layout.db_url) as gb:
+        for notebook in results.notebooks:
+            record.update(source_record(gb, notebook, module))
+    return {"record": record, "released": _released_at(course, module),
+            "kernels": {notebook: _kernel(course, module, notebook) for notebook in results.notebooks},
+            "cell_types": {name: cell.cell_type for name, cell in record.items()}}
+
+
+def _look(course, module: str, trainee: str, results: ModuleResults, max_bytes: int,
+          context: dict) -> tuple[dict | None, list]:
+    """The grader's audit of a submission (never one the trainee handed in) and what else it noticed."""
+    submitted = course.layout.step("submitted") / trainee / module
+    audit, problems = audit_record(course.layout.step("autograded") / trainee / module, submitted, results.notebooks)
+    found = [Finding(module, trainee, "audit file", p) for p in problems]
+    found += [Finding(module, trainee, kind, reason) for kind, reason in answers_findings(
+        submitted / ANSWERS_FILENAME, trainee, item_keys(context["record"], trainee), max_bytes=max_bytes,
+        submitted_at=results.submitted_at.get(trainee), released_at=context["released"])]
+    for notebook in results.notebooks:
+        found += [Finding(module, trainee, kind, reason) for kind, reason in notebook_findings(
+            submitted / f"{notebook}.ipynb", context["kernels"][notebook], context["cell_types"])]
+    if audit and any(audit.get(key) for key in AUDIT_LABELS):
+        return audit, found
+    return None, found
+
+
+def _released_at(course, module: str) -> datetime | None:
+    """When the module was released to trainees (its folder in the exchange's outbound), if it was."""
+    outbound = course.layout.exchange / course.config.CourseDirectory.course_id / "outbound" / module
+    try:
+        return datetime.fromtimestamp(outbound.stat().st_mtime, timezone.utc)
+    except OSError:
+        return None
+
+
+def _kernel(course, module: str, notebook: str) -> str | None:
+    """The kernelspec name of the instructor's notebook (what the release carries)."""
+    try:
+        nb = json.loads((course.source / module / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+        return nb["metadata"]["kernelspec"]["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+__all__ = ["Cohort", "Finding", "ModuleResults", "gather", "item_id"]

@@ -31,6 +31,9 @@ from ..preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+#: Every label is drawn as the text it is: a trainee id, ministry or module name with ``$…$`` is no
+#: formula for matplotlib's mathtext (one that does not parse would stop the whole report) nor for TeX.
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
 
 
 def _png(fig) -> str:
@@ -146,12 +149,15 @@ def to_look_at(cohort: Cohort) -> list[dict]:
         what = []
         for key, label in AUDIT_LABELS.items():
             value = audit.get(key)
-            if value and key == "added_code_cells":
+            if value and isinstance(value, int):
                 what.append(f"{value} {label}")
             elif value:
                 what.append(f"{label}: {', '.join(map(str, value))}")
         rows.append({"module": module, "trainees": trainee, "kind": "tampering (restored; scored on answers only)",
                      "detail": "; ".join(what)})
+    for finding in sorted(cohort.findings, key=lambda f: (f.module, f.trainee)):
+        rows.append({"module": finding.module or "all", "trainees": finding.trainee, "kind": finding.kind,
+                     "detail": finding.reason})
     for suspicion in cohort.copying:
         rows.append({"module": suspicion.module, "trainees": ", ".join(suspicion.trainees), "kind": "possible copying",
                      "detail": "; ".join(suspicion.reasons)})
@@ -173,19 +179,26 @@ def to_look_at(cohort: Cohort) -> list[dict]:
 def render(cohort: Cohort, path: Path, title: str = "Himaya cohort report") -> Path:
     """Write the report to ``path`` and return it."""
     use_course_style()
-    ministries, ministry_figure = by_group(cohort, "ministry")
-    countries, country_figure = by_group(cohort, "country")
+    with matplotlib.rc_context(PLAIN_TEXT):
+        figures = _figures(cohort)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     html = env.get_template("report.html.j2").render(
         title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        cohort=cohort, modules=list(cohort.modules.values()),
-        distributions=score_distributions(cohort) if cohort.modules else None,
-        completion=completion(cohort) if cohort.modules and cohort.trainees else None,
-        mastery=mastery(cohort) if cohort.outcomes and cohort.trainees else None,
-        analysis=item_analysis(cohort), ministries=ministries, ministry_figure=ministry_figure,
-        countries=countries, country_figure=country_figure, look=to_look_at(cohort),
+        cohort=cohort, modules=list(cohort.modules.values()), analysis=item_analysis(cohort), look=to_look_at(cohort),
+        **figures,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _figures(cohort: Cohort) -> dict:
+    ministries, ministry_figure = by_group(cohort, "ministry")
+    countries, country_figure = by_group(cohort, "country")
+    return dict(
+        distributions=score_distributions(cohort) if cohort.modules else None,
+        completion=completion(cohort) if cohort.modules and cohort.trainees else None,
+        mastery=mastery(cohort) if cohort.outcomes and cohort.trainees else None,
+        ministries=ministries, ministry_figure=ministry_figure, countries=countries, country_figure=country_figure,
+    )

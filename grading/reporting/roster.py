@@ -7,6 +7,7 @@ and column, and all problems at once, so an instructor fixes the file in one go.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +35,14 @@ def read(path: Path) -> dict[str, Trainee]:
         raise RosterError(f"{path}: no such roster file") from None
     except UnicodeDecodeError:
         raise RosterError(f"{path}: not UTF-8 text; save the roster as CSV (UTF-8)") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # a quoted field keeps its newlines
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise RosterError(f"{path}: line 1 lacks the column(s) {', '.join(missing)}; "
                           f"the header must be: {','.join(COLUMNS)}")
     trainees, problems = {}, []
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num  # the line the row ends on (a quoted field may span lines)
         values = {c: (row.get(c) or "").strip() for c in COLUMNS}
         empty = [c for c in ("trainee_id", "ministry", "country") if not values[c]]
         if empty:

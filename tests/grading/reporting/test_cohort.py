@@ -17,7 +17,7 @@ from grading.reporting.report import render
 MODULE = "m99-fixture"  # the fixture course (tests/grading/conftest.py)
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 RIGHT = {"m99.q1": ("single", "b"), "m99.q2": ("multiple", ["a", "c"]), "m99.q3": ("ordering", ["s1", "s2", "s3", "s4"]),
-         "m99.q6": ("numeric", {"value": 90, "unit": "days"}), "m99.q7": ("short", "himaya")}
+         "m99.q6": ("numeric", {"number": 90, "unit": "days"}), "m99.q7": ("short", "himaya")}
 ESSAY = ("A report count measures what was detected and reported, not how many children were harmed; "
          "platforms that detect more raise it.")
 
@@ -40,7 +40,7 @@ def test_two_trainees_with_every_answer_right_are_never_flagged():
 
 
 def test_a_pair_sharing_rare_wrong_answers_is_flagged_with_the_items():
-    wrong = {**RIGHT, "m99.q1": ("single", "c"), "m99.q6": ("numeric", {"value": 30, "unit": "days"})}
+    wrong = {**RIGHT, "m99.q1": ("single", "c"), "m99.q6": ("numeric", {"number": 30, "unit": "days"})}
     honest = [sub(f"h{n}", RIGHT, start=START + timedelta(hours=n)) for n in range(4)]
     pair = [sub("x", wrong, wrong={"m99.q1", "m99.q6"}, start=START + timedelta(hours=1)),
             sub("y", wrong, wrong={"m99.q1", "m99.q6"}, start=START + timedelta(hours=3))]
@@ -52,7 +52,7 @@ def test_a_pair_sharing_rare_wrong_answers_is_flagged_with_the_items():
 
 def test_a_common_misconception_is_weak_evidence():
     """Half the cohort gives the same two wrong answers: each weighs 1 - (share of the others who gave it)."""
-    wrong = {**RIGHT, "m99.q1": ("single", "c"), "m99.q6": ("numeric", {"value": 30, "unit": "days"})}
+    wrong = {**RIGHT, "m99.q1": ("single", "c"), "m99.q6": ("numeric", {"number": 30, "unit": "days"})}
     misled = [sub(f"m{n}", wrong, wrong={"m99.q1", "m99.q6"}, start=START + timedelta(hours=n)) for n in range(4)]
     honest = [sub(f"h{n}", RIGHT, start=START + timedelta(hours=n)) for n in range(4)]
     assert suspicions(MODULE, misled + honest) == []
