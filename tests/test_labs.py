@@ -59,3 +59,21 @@ def test_a_timeline_in_local_time_or_without_utc_on_its_axis_fails(xs, label, tm
     assert errors["m06a-q6"], "a wrong timeline plot passed m06a-q6"
     assert "UTC" in errors["m06a-q6"][0]["evalue"]
     assert not any(v for k, v in errors.items() if k != "m06a-q6")
+
+
+INNER_MERGE_RATES = '''def region_rates(df, populations, year):
+    counts = df[df["when"].dt.year == year].groupby("region").size().rename("reports").reset_index()
+    table = counts.merge(populations, on="region")
+    table["rate"] = (table["reports"] / table["children"] * 100_000).round(1)
+    return table.sort_values("rate", ascending=False).reset_index(drop=True)'''
+
+
+def test_a_rate_table_that_drops_a_region_without_reports_fails(tmp_path):
+    """m04a's Task 4 (#15 §4): an inner merge silently drops a region with no reports; m04a-q4 fails it, and only it."""
+    path = REPO / "notebooks" / "m04a-analysis-lab" / "m04a-analysis-lab.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "m04a-s4")
+    cell.source = INNER_MERGE_RATES
+    errors = run(nb, "t-lab-1", tmp_path)
+    assert errors["m04a-q4"], "an inner merge passed m04a-q4"
+    assert not any(v for k, v in errors.items() if k != "m04a-q4")
