@@ -103,7 +103,8 @@ SIGNED = {"ar": "✔ موقَّع", "en": "✔ signed"}
 
 #: Serial-number characters: none that look alike (no O/0, I/1, S/5, B/8), so a swap is a real difference.
 SERIAL_CHARS = "ACDEFHJKLMNPRTUVWXY234679"
-TIME_FORMAT = "%Y-%m-%d %H:%M"
+#: Custody times carry their offset from UTC (a fictional unit at UTC+3), as every custody record should.
+TIME_FORMAT = "%Y-%m-%d %H:%M +03:00"
 
 
 def _person(gen, used: set) -> dict:
@@ -133,7 +134,7 @@ def custody_form(trainee: str | None = None) -> dict:
     """A chain-of-custody form for one seized phone: a header and six entries, three flawed.
 
     Fields: ``case``, ``exhibit``, ``device`` (bilingual), ``serial``,
-    ``place`` (bilingual), ``seized_at`` (``YYYY-MM-DD HH:MM``), ``seized_by``
+    ``place`` (bilingual), ``seized_at`` (``YYYY-MM-DD HH:MM +03:00``), ``seized_by``
     (bilingual name); ``entries`` (one dict per entry: ``no``, ``time``,
     ``serial``, ``released_by``, ``released_signed``, ``received_by``,
     ``received_signed``, ``purpose``; an empty string or False marks a blank
