@@ -32,7 +32,7 @@ from curriculum.settings import ANSWERS_FILENAME
 from .autograde import OnePassAPI
 from .gradebook import shared_engines
 from .config import Layout, configure
-from .exchange import SKIPPED
+from .exchange import REPORTED
 from .keys import KeyProblem, parse_key
 
 MODULE = re.compile(r"^m\d{2}[a-z]?-[a-z0-9-]+$")
@@ -163,11 +163,15 @@ class Course:
 
     # -- instructor: collect, grade, return ------------------------------------
     def collect(self, module: str) -> list[str]:
-        """Collect ``module`` from the exchange; returns what was skipped (links, special files), one line each."""
+        """Collect ``module`` from the exchange; returns what the instructor must know, one line each.
+
+        Links and special files skipped, submission times that disagree or are not times (grading/exchange.py).
+        """
         self.check_released(module)
         result = self.api.collect(module)
         self._ok(result, f"collect {module}")
-        return [line.split("] ", 1)[-1].strip() for line in (result.get("log") or "").splitlines() if SKIPPED in line]
+        return [line.split("] ", 1)[-1].strip() for line in (result.get("log") or "").splitlines()
+                if any(marker in line for marker in REPORTED)]
 
     def collect_zips(self, module: str, folder: Path) -> list[str]:
         """Collect ``module`` from a folder of ``<trainee id>.zip`` files (as a learning platform's download gives them).

@@ -7,21 +7,145 @@ answers would be copied into the submission as a file of its own, and a named
 pipe would hang the copy.  :class:`SafeCollect` copies regular files and
 folders only; every link or special file is skipped and named in a warning
 (``Course.collect`` returns them to the instructor).
+
+A submission's time is not taken from its ``timestamp.txt`` alone: the trainee
+owns their inbound folder and can edit, empty, delete or back-date that file (and
+rename the folder), and a file that is not a time stopped nbgrader's collect for
+everyone.  The time is the one nbgrader's submit put in the folder's name
+(``<trainee>+<module>+<time>+<random>``), unless the folder's files were changed
+later than that (their change times, ``st_ctime``, which no trainee can set
+back): then the latest change.  Every disagreement is a warning the instructor
+sees; a folder whose name or timestamp is not a time is collected (or skipped)
+with a warning, never stopping the others.
 """
 from __future__ import annotations
 
+import datetime
+import glob
 import os
 import shutil
 import stat
+from contextlib import contextmanager
 
-from nbgrader.exchange.default.collect import ExchangeCollect
-from nbgrader.utils import ignore_patterns
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.exchange.default.collect import ExchangeCollect, groupby
+from nbgrader.utils import check_mode, ignore_patterns, parse_utc, temp_attrs
+from traitlets import Float
 
 SKIPPED = "not collected (a symbolic link or special file in the exchange)"
+#: In every warning about a submission's time (``Course.collect`` returns those lines to the instructor).
+TIMESTAMP = "submission time"
+REPORTED = (SKIPPED, TIMESTAMP)
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+
+
+def _parse(text: str) -> datetime.datetime | None:
+    try:
+        return parse_utc(text.strip()) if text.strip() else None
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _changed(folder: str) -> datetime.datetime:
+    """The latest change time (``st_ctime``: set by the kernel, never back-dated) of ``folder`` and its contents."""
+    latest = os.lstat(folder).st_ctime
+    for dirname, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            try:
+                latest = max(latest, os.lstat(os.path.join(dirname, name)).st_ctime)
+            except OSError:  # gone while collecting: the copy reports it
+                pass
+    return datetime.datetime.fromtimestamp(latest, datetime.timezone.utc).replace(tzinfo=None)
 
 
 class SafeCollect(ExchangeCollect):
-    """``ExchangeCollect`` that never follows a symbolic link and copies no special file."""
+    """``ExchangeCollect`` that never follows a symbolic link, copies no special file, and checks submission times."""
+
+    timestamp_tolerance = Float(600.0, help="Seconds a submission's files may have changed after the time its "
+                                            "folder's name gives (copying takes time); later, the change time is "
+                                            "the submission time, with a warning.").tag(config=True)
+
+    def _path_to_record(self, path):
+        """nbgrader's, with a name that holds no time giving ``None`` (skipped with a warning) instead of stopping."""
+        parts = os.path.basename(path).rsplit("+", 3)
+        when = _parse(parts[2]) if len(parts) >= 3 else None
+        if when is None:
+            self.log.warning("%s: not collected: its name holds no %s (<trainee>+<module>+<time>+…); "
+                             "ask the trainee to submit again", path, TIMESTAMP)
+            return None
+        return {"username": parts[0], "filename": os.path.basename(path), "timestamp": when}
+
+    def init_src(self):
+        """nbgrader's, skipping inbound folders whose name holds no time (nbgrader stopped the whole collect)."""
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail(f"Course not found: {self.inbound_path}")
+        if not check_mode(self.inbound_path, read=True, execute=True):
+            self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
+        student_id = self.coursedir.student_id if self.coursedir.student_id else "*"
+        pattern = os.path.join(self.inbound_path, f"{student_id}+{self.coursedir.assignment_id}+*")
+        records = [r for r in map(self._path_to_record, glob.glob(pattern)) if r is not None]
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        self.src_records = []
+        for group in groupby(records, lambda item: item["username"]).values():
+            ordered = self._sort_by_timestamp(group)
+            before = [r for r in ordered if self.duedate is not None and r["timestamp"] <= self.duedate]
+            # nbgrader's choice: the newest, or with before_duedate the newest before the due date
+            self.src_records.append((before if self.before_duedate and before else ordered)[0])
+
+    def copy_files(self):
+        with self._tolerant_timestamps():
+            super().copy_files()
+
+    @contextmanager
+    def _tolerant_timestamps(self):
+        """An already collected ``timestamp.txt`` that is not a time counts as none (nbgrader stopped the collect)."""
+        coursedir = self.coursedir
+        original = coursedir.get_existing_timestamp
+
+        def existing(dest_path):
+            path = os.path.join(dest_path, "timestamp.txt")
+            text = open(path, encoding="utf-8", errors="replace").read() if os.path.isfile(path) else ""
+            if text.strip() and _parse(text) is None:
+                self.log.warning("%s: not a %s (%r): collected again", path, TIMESTAMP, text[:40])
+                return None
+            return original(dest_path)
+
+        with temp_attrs(coursedir, get_existing_timestamp=existing):
+            yield
+
+    def submission_time(self, src: str) -> tuple[datetime.datetime | None, list[str]]:
+        """The submission time of inbound folder ``src`` and what disagreed (see the module's docstring)."""
+        parts = os.path.basename(src).rsplit("+", 3)
+        named = _parse(parts[2]) if len(parts) >= 3 else None
+        stamp = os.path.join(src, "timestamp.txt")
+        text = None
+        if os.path.isfile(stamp) and not os.path.islink(stamp):
+            with open(stamp, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(200)
+        problems = []
+        if text is None:
+            problems.append("timestamp.txt is missing")
+        elif not text.strip():
+            problems.append("timestamp.txt is empty")
+        elif _parse(text) is None:
+            problems.append(f"timestamp.txt is not a time ({text.strip()[:40]!r})")
+        elif named is not None and abs((_parse(text) - named).total_seconds()) > 1:
+            problems.append(f"timestamp.txt says {_parse(text):%Y-%m-%d %H:%M:%S} UTC")
+        changed = _changed(src)
+        when = named
+        if named is None or (changed - named).total_seconds() > self.timestamp_tolerance:
+            problems.append(f"its files were changed at {changed:%Y-%m-%d %H:%M:%S} UTC"
+                            + (f", later than the time its folder's name gives" if named else ""))
+            when = changed
+        return when, problems
 
     def do_copy(self, src, dest, log=None):
         if os.path.islink(src):
@@ -45,7 +169,13 @@ class SafeCollect(ExchangeCollect):
                     ignored.add(name)
             return ignored
 
+        when, problems = self.submission_time(src)
         shutil.copytree(src, dest, ignore=ignore)
+        if problems:  # an honest submission keeps nbgrader's timestamp.txt as it was written
+            with open(os.path.join(dest, "timestamp.txt"), "w", encoding="utf-8") as handle:
+                handle.write(when.strftime(TIME_FORMAT))
+            self.log.warning("%s: %s %s UTC used (%s): edited by the trainee?", src, TIMESTAMP,
+                             f"{when:%Y-%m-%d %H:%M:%S}", "; ".join(problems))
         if self.coursedir.groupshared:  # as nbgrader does: group members keep access
             for dirname, _, filenames in os.walk(dest):
                 try:
