@@ -19,12 +19,13 @@ MODULE = "m03-bullying-fraud-games"
 
 #: What each line of the chat log does, in the order of the figure's rows (top to bottom).
 KIND_LABELS = {
-    "talk": {"ar": "حديث عادي عن اللعب", "en": "Ordinary game talk"},
-    "flattery": {"ar": "مديح وإطراء", "en": "Flattery"},
-    "gift": {"ar": "هدية أو مكافأة", "en": "Gift or reward"},
-    "supervision": {"ar": "سؤال عن رقابة الأهل", "en": "Question about parental supervision"},
-    "secrecy": {"ar": "طلب الكتمان", "en": "Request for secrecy"},
-    "private": {"ar": "طلب الانتقال إلى تطبيق خاص", "en": "Request to move to a private app"},
+    # m02's tactic labels (curriculum/glossary.yaml): one term per concept across modules.
+    "talk": {"ar": "حديث عادي", "en": "Ordinary talk"},
+    "flattery": {"ar": "مديح", "en": "Flattery"},
+    "gift": {"ar": "هدايا أو عروض", "en": "Gifts or offers"},
+    "supervision": {"ar": "سؤال عن الرقابة أو المكان", "en": "Supervision or location"},
+    "secrecy": {"ar": "طلب كتمان", "en": "Secrecy request"},
+    "private": {"ar": "نقل إلى قناة خاصة", "en": "Private channel"},
 }
 KINDS = list(KIND_LABELS)
 
