@@ -25,7 +25,9 @@ due date must be generated again afterwards to show the keys.
 Written answers (task cells) state their question and, while waiting for the
 instructor, are marked ``himaya_awaiting``: the page says so instead of showing
 0.  Widget views are dropped (a static page cannot run them).  Everything a
-trainee typed is escaped; prompts and labels come from the instructor's record.
+trainee typed is escaped; prompts and labels come from the instructor's record;
+first of all, every cell and output a trainee could have written is made inert
+(grading/feedback/inert.py): the page runs and fetches nothing of theirs.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from curriculum.exercises.base import Score, item_id
 from curriculum.language import message
 from curriculum.settings import ANSWERS_FILENAME
 
+from .inert import make_inert
 from .items import Shown, shown_items
 from ..gradebook import source_record
 from ..keys import KeyProblem, explanation, parse_key, parse_kind, resolve
@@ -110,6 +113,10 @@ class TeachFeedback(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             self._gb = gb
             self._record = source_record(gb, self._notebook, self._assignment)
+            added = make_inert(nb, self._record)  # before anything of ours is added: only the trainee's is cleaned
+            if added:
+                self.log.warning("%s/%s: markdown or raw cells added (shown as text): %d",
+                                 self._student, self._assignment, len(added))
             self._due = self._duedate(gb)
             self._reveal = self._due <= datetime.now(timezone.utc).replace(tzinfo=None) if self._due \
                 else self.reveal_without_duedate

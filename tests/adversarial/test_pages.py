@@ -1,0 +1,123 @@
+"""Feedback pages run nothing and fetch nothing a trainee wrote (#16 item 6), opened in Chromium.
+
+A trainee adds to their notebook a markdown cell, a raw HTML cell, a cell with an attachment and a
+code cell whose outputs are HTML, SVG and JavaScript, each carrying a script, an ``onerror`` or
+``onload`` handler, a ``javascript:`` link, a remote image, style sheet, frame and redirect. The
+module is released, fetched, submitted, collected, graded (with a kernel: the fixture grades code)
+and given feedback by the real pipeline; the page is opened as a trainee opens it, with listeners
+for dialogs (``alert``), console messages and every request. Nothing may run, nothing may be
+requested, the trainee's text is still shown (as text), and their score is the honest one.
+Needs Chromium and Playwright (skipped without them, as the browser suite).
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
+from traitlets.config import Config
+
+from feedback_course import FIXTURE_NOTEBOOKS, FUTURE, MODULE, passed, set_duedate, write_answers
+from fixture_answers import PERFECT, WIDGET_POINTS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "browser"))
+from conftest import CHROMIUM, CHROMIUM_ARGS, require_browser  # noqa: E402  (tests/browser/conftest.py)
+
+from grading.config import Layout  # noqa: E402
+from grading.course import Course  # noqa: E402
+
+TRAINEE = "t-xss"
+TRAP = "http://127.0.0.1:9"  # nothing listens there: a request is seen by the listener, never answered
+MARKDOWN = f"""Notes <script>alert('md-script')</script>
+<img src="{TRAP}/remote.png" onerror="alert('md-onerror')">
+<svg onload="alert('md-svg')"><circle r="4"/></svg>
+<a id="js-link" href="javascript:alert('md-link')">open</a> and [also](javascript:alert('md-mdlink'))
+<iframe src="{TRAP}/frame"></iframe>
+<link rel="stylesheet" href="{TRAP}/style.css">
+<div style="background-image: url({TRAP}/background.png)">styled</div>
+<meta http-equiv="refresh" content="0; url={TRAP}/redirect">
+![remote]({TRAP}/markdown.png)
+"""
+SVG = "<svg xmlns='http://www.w3.org/2000/svg' onload=\"alert('svg-out')\"><script>alert('svg-script')</script></svg>"
+CODE = f"""from IPython.display import HTML, SVG, Javascript, display
+display(HTML("<img src=x onerror=\\"alert('out-onerror')\\"><script>alert('out-script')</script>"
+             "<img src='{TRAP}/output.png'><a href='javascript:alert(1)'>out link</a>"))
+display(SVG({SVG!r}))
+display(Javascript("alert('out-js')"))
+"""
+
+
+def attack(nb):
+    """The trainee's additions, after the first cells of the released notebook."""
+    attached = new_markdown_cell("![attached](attachment:evil.svg) <img src='attachment:evil.svg' onload=\"alert('att')\">")
+    attached.attachments = {"evil.svg": {"image/svg+xml": SVG}}
+    raw = new_raw_cell(f"<script>alert('raw-script')</script><img src='{TRAP}/raw.png' onerror=\"alert('raw')\">",
+                       metadata={"raw_mimetype": "text/html", "format": "text/html"})
+    nb.cells[2:2] = [new_markdown_cell(MARKDOWN), raw, attached, new_code_cell(CODE)]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    require_browser()
+    root = tmp_path_factory.mktemp("pages")
+    shutil.copytree(FIXTURE_NOTEBOOKS, root / "notebooks")
+    overrides = Config()
+    overrides.LatePolicy.grace_minutes = 0.0
+    course = Course(Layout(root=root, work="build"), overrides)
+    course.release(MODULE, duedate=FUTURE)
+    workspace = root / "trainees" / TRAINEE
+    folder = course.fetch(MODULE, TRAINEE, workspace)
+    write_answers(folder, TRAINEE, "en", PERFECT)
+    path = folder / f"{MODULE}.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    attack(nb)
+    nbformat.write(nb, str(path))
+    course.submit(MODULE, TRAINEE, workspace)
+    course.collect(MODULE)
+    assert all(r.ok for r in course.autograde(MODULE, progress=False))
+    set_duedate(course, passed())
+    assert all(r.ok for r in course.feedback(MODULE, progress=False))
+    (html,) = course.feedback_files(MODULE, TRAINEE)
+    return course, html
+
+
+def test_a_feedback_page_runs_and_fetches_nothing_a_trainee_wrote(page):
+    from playwright.sync_api import sync_playwright
+
+    course, html = page
+    dialogs, console, requests = [], [], []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            tab = chromium.new_page()
+            tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            tab.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            tab.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+            tab.goto(html.as_uri(), wait_until="load")
+            links = tab.locator("a[href^='javascript:']")
+            for n in range(links.count()):  # a link a trainee wrote must not run when clicked
+                links.nth(n).click()
+            text = tab.locator("body").inner_text()
+            script_count = tab.locator("script").count()
+            handlers = tab.evaluate("() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
+                                    ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))")
+            tab.close()
+        finally:
+            chromium.close()
+    assert dialogs == []
+    assert requests == []
+    assert console == []
+    assert script_count == 0 and handlers == []
+    assert "<script>alert('md-script')</script>" in text  # what the trainee typed is shown, as text
+    scores = course_scores(course)
+    assert scores == {**{k: v for k, v in WIDGET_POINTS.items()}, "m99-q8": 0.0, "lab-double-test": 0.0}
+
+
+def course_scores(course) -> dict:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.layout.db_url) as gb:
+        return {g.name: float(g.score or 0.0) for g in gb.find_submission_notebook(MODULE, MODULE, TRAINEE).grades}
