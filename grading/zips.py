@@ -79,9 +79,10 @@ class ZipCollector(LoggingConfigurable):
         for path in sorted(Path(folder).glob("*.zip")):
             try:
                 notes = self.collect_one(path, module, set(wanted), Path(submitted), Path(work))
-            except ZipProblem as problem:
-                skipped.append(f"{path.name}: not collected: {problem}")
-                self.log.warning("%s: not collected: %s", path, problem)
+            except (ZipProblem, OSError) as problem:  # this zip only: the rest of the cohort is collected
+                reason = problem if isinstance(problem, ZipProblem) else f"{type(problem).__name__}: {problem}"
+                skipped.append(f"{path.name}: not collected: {reason}")
+                self.log.warning("%s: not collected: %s", path, reason)
                 continue
             collected.append(path.stem)
             skipped += [f"{path.name}: {note}" for note in notes]
