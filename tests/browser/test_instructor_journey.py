@@ -135,35 +135,55 @@ def open_submission(page, lab, trainee: str):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{lab.url}/formgrader?token={lab.token}")
-    page.get_by_role("link", name="Manual Grading", exact=True).click()
-    page.get_by_role("link", name=MODULE, exact=True).click()   # the module
-    page.get_by_role("link", name=MODULE, exact=True).click()   # its notebook
-    page.wait_for_function("() => window.models && models.loaded")  # formgrader's table, filled and sorted
-    row = page.locator("#main-table tr").filter(
-        has=page.locator("a.name-shown", has_text=re.compile(f"^{re.escape(trainee)}$")))
+    return open_in_formgrader(page, trainee, lambda: f"page errors: {errors}\nserver log:\n{lab.log()}")
+
+
+def open_in_formgrader(view, trainee: str, log=lambda: ""):
+    """From formgrader's first page in ``view`` (a page, or the frame JupyterLab's Formgrader panel holds):
+    Manual Grading → the module → its notebook → ``trainee``'s submission; returns the q8 cell."""
+    view.get_by_role("link", name="Manual Grading", exact=True).click()
+    view.get_by_role("link", name=MODULE, exact=True).click()   # the module
+    view.get_by_role("link", name=MODULE, exact=True).click()   # its notebook
+    view.wait_for_function("() => window.models && models.loaded")  # formgrader's table, filled and sorted
+    row = view.locator("#main-table tr").filter(
+        has=view.locator("a.name-shown", has_text=re.compile(f"^{re.escape(trainee)}$")))
     row.locator("td.reveal").click()  # names are hidden by default (anonymous grading): show this one
     row.locator("a.name-shown").click()
     try:  # formgrader has loaded this submission's grades and comments into its fields
-        page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+        view.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
                                " && formgrader.comments && formgrader.comments.loaded")
     except Exception as err:
-        body = page.locator("body").inner_text()
-        raise AssertionError(f"{trainee}'s submission did not open in formgrader: {body[:500]!r}\n"
-                             f"server log:\n{lab.log()}") from err
-    assert ERROR not in page.locator("body").inner_text()
+        body = view.locator("body").inner_text()
+        raise AssertionError(f"{trainee}'s submission did not open in formgrader: {body[:500]!r}\n{log()}") from err
+    assert ERROR not in view.locator("body").inner_text()
     # formgrader's script ran to its end (keyboard shortcuts, focus on the first field): on a closed network
     # it stopped at "MathJax is not defined" when nbconvert's page loaded MathJax from a CDN
-    assert page.evaluate("() => formgrader.loaded") is True, f"formgrader's script stopped: {errors}"
-    page.wait_for_function("() => MathJax.loaded === true")  # formgrader has focused and scrolled to its first field
-    return page.locator(".nbgrader_cell").filter(has=page.locator(f"#{ITEM}"))
+    assert view.evaluate("() => formgrader.loaded") is True, f"formgrader's script stopped: {log()}"
+    view.wait_for_function("() => MathJax.loaded === true")  # formgrader has focused and scrolled to its first field
+    return view.locator(".nbgrader_cell").filter(has=view.locator(f"#{ITEM}"))
+
+
+def grade_in_formgrader(page, cell, score: float, comment: str) -> None:
+    """Type a score and a comment in the written answer's fields, as formgrader saves them (on change)."""
+    field = cell.locator(f"input.score#{ITEM}")
+    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT") as saved:
+        field.fill(str(score))
+        field.press("Tab")
+    assert saved.value.ok
+    # the server's answer: graded, no longer waiting for the instructor
+    cell.locator(f"input.score#{ITEM}:not(.needs_manual_grade)").wait_for()
+    text = cell.locator(f"textarea#{ITEM}-comment")
+    with page.expect_response(lambda r: "/formgrader/api/comment/" in r.url and r.request.method == "PUT") as saved:
+        text.fill(comment)
+        text.press("Tab")
+    assert saved.value.ok
 
 
 def shoot(page, cell, name: str) -> Path:
-    """The written answer's cell with its score field, under formgrader's fixed navigation bar."""
-    cell.evaluate("e => { e.scrollIntoView(); window.scrollBy(0, -64); }")  # its heading below the bar
+    """The written answer's cell: its heading with the score field, the answer, the rubric and the comment box."""
     path = SCREENSHOTS / f"formgrader-{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
+    cell.screenshot(path=str(path))  # the page scrolls inside formgrader's own panes: the element, not the window
     return path
 
 
@@ -202,18 +222,7 @@ def test_a_score_and_comment_typed_in_formgrader_reach_the_gradebook(page, lab, 
     trainee = TRAINEES["ar"]
     cell = page.locator(".nbgrader_cell").filter(has=page.locator(f"#{ITEM}"))
     assert cell.count() == 1, "the previous test leaves the Arabic trainee's submission open"
-    score = cell.locator(f"input.score#{ITEM}")
-    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT") as saved:
-        score.fill(str(SCORE))
-        score.press("Tab")  # formgrader saves on change
-    assert saved.value.ok
-    # the server's answer: graded, no longer waiting for the instructor
-    page.wait_for_selector(f"input.score#{ITEM}:not(.needs_manual_grade)")
-    comment = cell.locator(f"textarea#{ITEM}-comment")
-    with page.expect_response(lambda r: "/formgrader/api/comment/" in r.url and r.request.method == "PUT") as saved:
-        comment.fill(COMMENT)
-        comment.press("Tab")
-    assert saved.value.ok
+    grade_in_formgrader(page, cell, SCORE, COMMENT)
     shoot(page, cell, "graded-ar")
 
     now = gradebook_entry(course, trainee)

@@ -19,7 +19,8 @@ Playwright's sync API allows one instance per thread, and on an xdist worker
 that already ran tests/browser that suite's session-wide Chromium is still
 open: the journey is played once in a thread of its own, and the tests below
 look at what it saw.  Screenshots: ``build/screenshots/hub-<lang>-<step>.png``.
-Skipped only where the hub test or the browser suite would be (never under CI=true).
+The instructor logs in too, opens formgrader and grades each written answer there (score and comment),
+which the feedback pages then show.  Skipped only where the hub test or the browser suite would be (never under CI=true).
 """
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ from grading.keys import notebook_keys
 from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, LANGS, SCREENSHOTS, TIMEOUT_MS, Case,
                                     Catalogue, require_browser)
 from tests.browser.test_opening import _PARAGRAPH_JS, _PROSE_JS, assert_prose_in
+from tests.browser.test_instructor_journey import ITEM, grade_in_formgrader, open_in_formgrader, shoot
 from tests.browser.test_trainee_journey import NOT_ANSWERED, SUCCESS, Journey, JourneyNotebook, right_answers
-from tests.browser.test_trainee_session import exact, give, points
+from tests.browser.test_trainee_session import WRITTEN, exact, give, points
 from tests.deploy.test_jupyterhub import (COURSE, MODULE, Person, _load_localhub, gradebook_rows,  # noqa: F401
                                           localhub)  # a fixture
 
@@ -51,8 +53,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 REPO = Path(__file__).resolve().parents[2]
 WORK = REPO / "build" / "test-hub-journey"
-#: answered through the widgets, all right; every other graded item is left for Validate to name
-ANSWERED = ("m00.q1", "m00.q2", "m00.q6")
+#: answered through the widgets, all right, and the written answer; every other graded item is left for Validate
+ANSWERED = ("m00.q1", "m00.q2", "m00.q6", "m00.q8")
+WRITTEN_ITEM = "m00.q8"
+#: what the instructor gives each trainee's written answer in formgrader, and says of it (in the trainee's language)
+MARKS = {"ar": (2.5, "أحسنت التمييز بين البلاغات والضحايا؛ اذكر مصدرًا مستقلًا تقارن به."),
+         "en": (2.0, "Good distinction between reports and victims; name an independent source to compare with.")}
 SCORE = {"ar": "الدرجة", "en": "Score"}
 SPAWN_MS = 180_000  # logging in starts the trainee's server (the hub allows it 120 s)
 
@@ -107,20 +113,25 @@ class HubJourney(Journey):
         return items
 
 
+def hub_login(hub, page, user: str, before_submit=lambda: None) -> None:
+    """The hub's login page, the user's own name and password; the hub starts their server and opens JupyterLab."""
+    page.goto(f"{hub.url}/hub/login")
+    page.locator("#username_input").fill(user)
+    page.locator("#password_input").fill(hub.passwords[user])
+    before_submit()
+    page.locator("#login_submit").click()
+    page.wait_for_url(re.compile(rf"/user/{re.escape(user)}/lab"), timeout=SPAWN_MS)
+    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=TIMEOUT_MS)
+
+
 def log_in(hub, browser, lang: str, seen: dict) -> HubJourney:
-    """The hub's login page, the trainee's own user name and password; the hub starts their server."""
+    """A trainee logs in; the hub starts their server."""
     trainee = hub.by_lang[lang]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar" if lang == "ar" else "en-US")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     journey = HubJourney(lang, trainee, hub.homes / trainee / COURSE / MODULE, page, {})
-    page.goto(f"{hub.url}/hub/login")
-    page.locator("#username_input").fill(trainee)
-    page.locator("#password_input").fill(hub.passwords[trainee])
-    journey.shot("login")
-    page.locator("#login_submit").click()
-    page.wait_for_url(re.compile(rf"/user/{re.escape(trainee)}/lab"), timeout=SPAWN_MS)
-    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=TIMEOUT_MS)
+    hub_login(hub, page, trainee, lambda: journey.shot("login"))
     seen["landed at"] = page.url
     seen["interface language"] = page.evaluate("document.documentElement.lang")
     journey.shot("lab")
@@ -213,7 +224,39 @@ def fetch_feedback(journey: HubJourney, seen: dict) -> None:
     journey.shot("feedback-page")
 
 
-# -- the instructor, through the course's command line in their own kernel ------------------------------
+# -- the instructor: formgrader in Chromium, the course's command line in their own kernel ---------------
+def formgrade(hub, browser, seen: dict) -> None:
+    """The instructor logs in, opens formgrader in a tab of its own and grades each written answer there.
+
+    A tab of its own, as deploy/README.md says: JupyterHub's single-user servers send ``frame-ancestors
+    'none'``, so JupyterLab's Nbgrader › Formgrader panel (an iframe) stays empty on a hub.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        hub_login(hub, page, hub.instructor)
+        page.goto(f"{hub.url}/user/{hub.instructor}/formgrader")
+        panel = page
+        panel.get_by_role("link", name="Manual Grading", exact=True).wait_for()
+        seen["formgrader at"] = panel.url
+        for lang in LANGS:
+            cell = open_in_formgrader(panel, hub.by_lang[lang], lambda: hub.log_tail(40))
+            answer = cell.locator(".himaya-free-answer")
+            seen[lang] = {"answer": answer.inner_text().strip(),
+                          "direction": answer.evaluate("e => getComputedStyle(e).direction")}
+            grade_in_formgrader(page, cell, *MARKS[lang])
+            shoot(page, cell, f"hub-{lang}")  # build/screenshots/formgrader-hub-<lang>.png
+            seen[lang]["graded"] = True
+    except Exception:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(SCREENSHOTS / "hub-instructor-failed.png"))
+        raise
+    finally:
+        context.close()
+
+
 def start_servers(hub, names: list[str]) -> None:
     for name in names:
         hub.api("POST", f"/users/{name}/server")
@@ -256,10 +299,15 @@ def play(hub) -> dict:
                 timings[f"{lang}: log in … submit"] = time.monotonic() - t0
             lang = None
             t0 = time.monotonic()
-            seen["instructor"] = course_command(instructor, ["collect", MODULE], ["autograde", MODULE],
-                                                ["feedback", MODULE], ["release-feedback", MODULE])
+            seen["instructor"] = course_command(instructor, ["collect", MODULE], ["autograde", MODULE])
+            timings["collect, autograde"] = time.monotonic() - t0
+            t0 = time.monotonic()
+            formgrade(hub, browser, seen.setdefault("formgrader", {}))
+            timings["formgrader: log in, grade two written answers"] = time.monotonic() - t0
+            t0 = time.monotonic()
+            seen["instructor"] += course_command(instructor, ["feedback", MODULE], ["release-feedback", MODULE])
             seen["gradebook"] = gradebook_rows(hub)
-            timings["collect, autograde, feedback, release-feedback"] = time.monotonic() - t0
+            timings["feedback, release-feedback"] = time.monotonic() - t0
             for lang in LANGS:
                 t0 = time.monotonic()
                 fetch_feedback(journeys[lang], seen[lang])
@@ -364,11 +412,26 @@ def test_submit_from_the_assignment_list_reaches_the_exchange(hub, journey, lang
 
 
 @BY_LANG
+def test_the_instructor_grades_the_written_answer_in_formgrader(hub, journey, lang):
+    graded = journey.get("formgrader", {})
+    if not graded.get(lang, {}).get("graded"):
+        pytest.fail(f"the instructor did not grade {lang}'s written answer:\n{journey.get('error', '?')}", pytrace=False)
+    assert graded["formgrader at"].startswith(f"{hub.url}/user/{hub.instructor}/formgrader"), graded["formgrader at"]
+    assert graded[lang]["answer"] == WRITTEN[lang], "the trainee's written answer, beside the score field"
+    assert graded[lang]["direction"] == ("rtl" if lang == "ar" else "ltr")
+    rows = {r[1]: r for r in journey["gradebook"] if r[0] == hub.by_lang[lang]}
+    _, _, _, manual, waiting = rows[ITEM]
+    assert (manual, waiting) == (MARKS[lang][0], False), f"PostgreSQL's gradebook: {rows[ITEM]}"
+
+
+@BY_LANG
 def test_the_fetched_feedback_page_shows_the_score_in_the_trainees_language(hub, journey, lang):
     page = seen(journey, lang, "feedback page")
     trainee = hub.by_lang[lang]
     pts = points(MODULE)
-    earned = sum(pts[item.replace(".", "-", 1)] for item in ANSWERED)  # every answered item right
+    earned = sum(pts[item.replace(".", "-", 1)] for item in ANSWERED if item != WRITTEN_ITEM)  # every one right
+    earned += MARKS[lang][0]  # and what the instructor gave the written answer in formgrader
+    assert MARKS[lang][1] in page["text"], "the instructor's comment on the written answer"
     rows = [r for r in journey["gradebook"] if r[0] == trainee]
     assert sum((manual if manual is not None else auto) or 0 for _, _, auto, manual, _ in rows) == \
         pytest.approx(earned), f"PostgreSQL's gradebook: {rows}"
