@@ -43,9 +43,16 @@ class DemoResult:
 
 
 def _make_late(course: Course, module: str, trainee: str, when: datetime) -> None:
+    """Submitted at ``when``: the inbound folder's name and its timestamp.txt, as nbgrader's submit writes them then.
+
+    collect takes the time from the folder's name, not from timestamp.txt alone (grading/exchange.py).
+    """
     inbound = course.layout.exchange / course.config.CourseDirectory.course_id / "inbound"
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     for folder in inbound.glob(f"{trainee}+{module}+*"):
-        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+        (folder / "timestamp.txt").write_text(stamp)
+        parts = folder.name.rsplit("+", 3)  # <trainee>+<module>+<time>[+<random>]
+        folder.rename(folder.with_name("+".join([*parts[:2], stamp, *parts[3:]])))
 
 
 def grade_written(course: Course, module: str, trainee: str, style: str, notebook: str) -> None:
