@@ -133,6 +133,8 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     # grading/templates/formgrade/index.html.j2 extends nbgrader's, without MathJax from a CDN
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.HTMLExporter.extra_template_paths = [str(NBGRADER_TEMPLATES)]  # where 'formgrade/index.html.j2' is found
+    # every page rendered from a trainee's notebook (formgrader's, feedback) runs and fetches nothing they wrote
+    c.HTMLExporter.preprocessors = ["grading.feedback.inert.InertTraineeContent"]
     # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
     # extends nbgrader's own feedback template. Only for the exporter GenerateFeedback makes (its child)
     c.GenerateFeedback.HTMLExporter.template_name = "feedback"

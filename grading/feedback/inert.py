@@ -25,6 +25,7 @@ import html
 import re
 
 import bleach
+from nbconvert.preprocessors import Preprocessor
 
 #: Formatting that outputs (pandas tables, the grader's own messages) need; nothing that runs or fetches.
 TAGS = frozenset({
@@ -71,25 +72,41 @@ def as_text(source: str) -> str:
     return f'<div class="himaya-trainee-text" dir="auto">{body}</div>'
 
 
-def _instructors(cell, record: dict) -> bool:
-    """A cell nbgrader restores from the gradebook (locked, not an answer): its source is the instructor's."""
+_INERT_BLOCK = re.compile(r'<div class="himaya-trainee-text" dir="auto">(?:[^<>]|<br>)*</div>')
+
+
+def _instructors(cell, record: dict | None) -> bool:
+    """A cell nbgrader restores from the gradebook (locked, not an answer): its source is the instructor's.
+
+    Without ``record`` (formgrader renders an autograded notebook without the gradebook at hand): a
+    locked cell that kept its grade id, which autograde's OverwriteCells gives the gradebook's source
+    (it removes the grade id of any cell the gradebook does not know).
+    """
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    found = record.get(meta.get("grade_id")) if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):
+        return False
+    if record is None:
+        return bool(meta.get("grade_id")) and bool(meta.get("locked")) and not meta.get("solution")
+    found = record.get(meta.get("grade_id"))
     return found is not None and bool(getattr(found, "locked", False)) and not getattr(found, "solution", False) \
         and found.cell_type == cell.get("cell_type")
 
 
-def make_inert(nb, record: dict) -> list[int]:
+def make_inert(nb, record: dict | None = None) -> list[int]:
     """Make every trainee-written cell and every output of ``nb`` inert, in place; the added cells' indexes.
 
-    ``record``: the gradebook's source cells by grade id (grading.gradebook.source_record).
+    ``record``: the gradebook's source cells by grade id (grading.gradebook.source_record). Made inert
+    twice, a notebook is unchanged the second time.
     """
     added = []
+    record_ = record or {}
     for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and _INERT_BLOCK.fullmatch(cell.source):
+            continue  # made inert already
         if cell.cell_type in ("markdown", "raw") and not _instructors(cell, record):
             if cell.source.strip():
                 grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-                if grade_id not in record:
+                if grade_id not in record_:
                     added.append(index)
             cell.source = as_text(cell.source) if cell.source.strip() else ""
             cell.pop("attachments", None)
@@ -121,3 +138,16 @@ def _inert_output(output) -> None:
         for mime in list(metadata):
             if mime not in kept:
                 metadata.pop(mime)
+
+
+class InertTraineeContent(Preprocessor):
+    """:func:`make_inert` as an nbconvert preprocessor, for pages rendered without the gradebook.
+
+    formgrader renders each autograded notebook with an ``HTMLExporter`` of its own: configured as
+    ``c.HTMLExporter.preprocessors = ["grading.feedback.inert.InertTraineeContent"]``, no trainee's
+    cell or output can script the instructor's formgrader page.
+    """
+
+    def preprocess(self, nb, resources):
+        make_inert(nb)
+        return nb, resources

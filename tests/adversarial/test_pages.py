@@ -121,3 +121,29 @@ def course_scores(course) -> dict:
 
     with Gradebook(course.layout.db_url) as gb:
         return {g.name: float(g.score or 0.0) for g in gb.find_submission_notebook(MODULE, MODULE, TRAINEE).grades}
+
+
+def test_formgraders_page_of_the_submission_runs_and_fetches_nothing_the_trainee_wrote(page):
+    """formgrader renders the autograded notebook with an HTMLExporter of its own, built from the course's
+    configuration: the instructor's page must not run the trainee's script either."""
+    import re
+
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader.formgrader import FormgradeExtension
+
+    from grading.config import configure
+
+    course, _ = page
+    config = FormgradeExtension().build_extra_config()
+    config.merge(configure(layout=course.layout))
+    notebook = course.layout.step("autograded") / TRAINEE / MODULE / f"{MODULE}.ipynb"
+    resources = {"assignment_id": MODULE, "notebook_id": MODULE, "submission_id": "s1", "index": 0, "total": 1,
+                 "base_url": "", "student": TRAINEE, "last_name": None, "first_name": None,
+                 "notebook_path": f"autograded/{TRAINEE}/{MODULE}/{MODULE}.ipynb"}
+    html, _ = HTMLExporter(config=config).from_filename(str(notebook), resources=resources)
+    scripts = [s for s in re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S) if "alert(" in s]
+    assert scripts == []
+    assert not re.search(r"<[^>]+\son(?:error|load)\s*=", html, re.I)
+    targets = re.findall(r"""<[^>]+\s(?:src|href|action|data)\s*=\s*["']?([^"' >]*)""", html, re.I)
+    assert not [t for t in targets if t.lower().startswith(("javascript:", TRAP))]
+    assert "&lt;script&gt;alert(" in html  # the trainee's text is there, as text
