@@ -32,7 +32,7 @@ from curriculum.settings import ANSWERS_FILENAME
 from .autograde import OnePassAPI
 from .gradebook import shared_engines
 from .config import Layout, configure
-from .exchange import REPORTED
+from .exchange import REPORTED, printable
 from .keys import KeyProblem, parse_key
 
 MODULE = re.compile(r"^m\d{2}[a-z]?-[a-z0-9-]+$")
@@ -170,7 +170,7 @@ class Course:
         self.check_released(module)
         result = self.api.collect(module)
         self._ok(result, f"collect {module}")
-        return [line.split("] ", 1)[-1].strip() for line in (result.get("log") or "").splitlines()
+        return [printable(line.split("] ", 1)[-1].strip()) for line in (result.get("log") or "").splitlines()
                 if any(marker in line for marker in REPORTED)]
 
     def collect_zips(self, module: str, folder: Path) -> list[str]:
@@ -192,7 +192,7 @@ class Course:
                 self.layout.base / "downloaded" / module)
         except ZipProblem as problem:
             raise PipelineError(str(problem)) from None
-        return skipped
+        return [printable(line) for line in skipped]
 
     def submitted(self, module: str) -> list[str]:
         folder = self.layout.step("submitted")

@@ -39,6 +39,11 @@ REPORTED = (SKIPPED, TIMESTAMP)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
 
 
+def printable(text: str) -> str:
+    """``text`` for the instructor's terminal: control characters (a name can hold escape sequences) shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def _parse(text: str) -> datetime.datetime | None:
     try:
         return parse_utc(text.strip()) if text.strip() else None

@@ -118,6 +118,9 @@ def collected(cohort, tmp_path_factory):
     # the same notebook twice
     files = attacker_files(cohort, "a-twice")
     honest_zip(zips / "a-twice.zip", [*files, *((f"copy/{n}", d) for n, d in files)])
+    # names that would drive the instructor's terminal (clear the screen, set its title) when a warning names them
+    files = attacker_files(cohort, "a-escapes")
+    honest_zip(zips / "a-escapes.zip", [*files, *((f"\x1b[2J\x1b]0;graded\x07/{n}", d) for n, d in files)])
     code, out, err = run(root, "collect", MODULE, "--zips", str(zips))
     return {"code": code, "out": out, "err": err, "submitted": root / "build" / "submitted", "root": root}
 
@@ -125,9 +128,10 @@ def collected(cohort, tmp_path_factory):
 def test_the_cohort_is_collected_and_each_bad_zip_named_with_its_reason(collected):
     assert collected["code"] == 0, collected["err"]
     err = collected["err"]
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "\x1b" not in err and "\x07" not in err
     for name, reason in (("a-error-page.zip", "not a zip file"), ("a-twice.zip", f"holds {NOTEBOOK} twice"),
                          ("a-traverse-all-ways.zip", f"holds {NOTEBOOK} twice"),
+                         ("a-escapes.zip", "\\x1b[2J\\x1b]0;graded\\x07/"),
                          ("a-bad-utf8-flag.zip", "marked UTF-8 but is not")):
         assert any(line.startswith(f"warning: {name}: not collected: ") and reason in line
                    for line in err.splitlines()), (name, err)
