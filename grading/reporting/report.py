@@ -4,9 +4,12 @@ Figures are drawn with matplotlib and embedded as PNG data, so the file can
 be mailed or archived on its own.  Sections: scores per module and
 completion per trainee; Moodle's item analysis per module with items to
 revise flagged; a trainee × outcome mastery heat map; results by ministry and
-country; submissions to look at (tampering found by the grader, evidence of
+country; submissions to look at (tampering found by the grader, what else it
+noticed in a trainee's files (grading/reporting/findings.py), evidence of
 copying with its reasons, late submissions and their penalty under the
-course's late policy, written answers awaiting a grade).  Scores are after
+course's late policy, written answers awaiting a grade).  Every label is drawn
+as plain text (:data:`PLAIN_TEXT`), and the page runs no script (its
+Content-Security-Policy).  Scores are after
 the late penalty, as in grades.csv; the item analysis uses the items' marks.
 """
 from __future__ import annotations
