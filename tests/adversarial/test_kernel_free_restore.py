@@ -44,6 +44,16 @@ def delete_every_test_cell(sub):
                     and not c.metadata.get("nbgrader", {}).get("task")]
 
 
+def strip_every_test_cell(sub):
+    """Test cells stripped of their metadata and made to claim full marks (never run without a kernel)."""
+    sub.answer({**PERFECT, "m99.q8": HONEST_ESSAY})
+    with sub.edit() as nb:
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.metadata.pop("nbgrader")
+                cell.source = 'print("full marks")\n1.0'
+
+
 def hand_in_another_modules_notebook(sub):
     """Another module's notebook under this module's name: none of this module's cells, others' grade ids."""
     sub.answer(PERFECT)
@@ -60,6 +70,7 @@ CASES = {
     "delete-essay": (delete_the_written_answer_cell, True),
     "strip-essay": (strip_the_written_answer_metadata, True),
     "delete-tests": (delete_every_test_cell, True),
+    "strip-tests": (strip_every_test_cell, True),
     "other-module": (hand_in_another_modules_notebook, False),
 }
 
@@ -106,7 +117,8 @@ def test_a_submission_with_cells_removed_is_graded_without_a_kernel(graded, name
     # the written answer came back, earns nothing by itself; written, it waits for the instructor (as the control's)
     assert outcome.items[ESSAY] == 0.0
     assert outcome.scores["needs_manual_grade"] == wrote
-    assert outcome.cell(ESSAY) is not None
+    for grade_id in [*WIDGET_GRADE_IDS, ESSAY]:  # every test cell and the written answer are in the graded notebook
+        assert outcome.cell(grade_id) is not None, grade_id
     # the control is exactly as an honest trainee on its own
     assert graded[CONTROL].items == {**WIDGET_POINTS, ESSAY: 0.0}
 
