@@ -19,8 +19,8 @@ error page) or a notebook twice in one zip stopped the whole cohort, and a
   trainee's submission only when the whole zip was read: a bad zip is skipped
   with a line naming it and why (returned to ``python -m grading collect``),
   the trainee's earlier submission stays, the rest of the cohort is collected;
-- its limits (below, typed settings: ``c.ZipCollector.max_total_bytes`` in
-  ``nbgrader_config.py``) are checked against the sizes the zip's directory
+- its limits (typed settings of :class:`ZipCollector`, e.g. ``c.ZipCollector.max_total_bytes``
+  in the configuration a ``Course`` is given) are checked against the sizes the zip's directory
   declares before anything is read, and again on the bytes actually
   decompressed while streaming, in chunks (memory stays bounded whatever a
   header claims).
