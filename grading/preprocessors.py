@@ -373,6 +373,7 @@ AUDIT_LABELS = {
     "missing_grade_cells": "test cells or written answers deleted or stripped",
     "edited_grade_cells": "test cells edited",
     "added_code_cells": "code cell(s) added",
+    "added_text_cells": "markdown or raw cell(s) added (shown as text, never as markup)",
     "forged_outputs": "test cells handed in with outputs claiming a score (cleared)",
     "unknown_items": "answers to items this module does not have (scored nothing)",
     "python_files": "Python files handed in beside the notebook (never imported in place of the course's)",
@@ -439,7 +440,7 @@ class AuditSubmission(NbGraderPreprocessor):
 
     Runs in nbgrader's sanitize pass, ahead of ``RestoreCells``: grade cells
     deleted or stripped of their metadata, locked cells edited, code cells
-    added.  Grading is unaffected (the restored cells and the answers file
+    added, markdown or raw cells added (grading/feedback/inert.py shows them as text).  Grading is unaffected (the restored cells and the answers file
     decide every score); the record goes into the notebook's metadata, and
     :class:`SaveAudit` writes it beside the autograded notebook for the
     cohort report's "submissions to look at".
@@ -453,7 +454,7 @@ class AuditSubmission(NbGraderPreprocessor):
         source = {name: _HIDDEN_REGION.sub("", c.source) for name, c in record.items()}
         graded = {name for name, c in record.items() if c.grade}
         owned = graded | {name for name, c in record.items() if c.task}  # a written answer's cell: missing too
-        seen, edited, added = set(), [], 0
+        seen, edited, added, text = set(), [], 0, 0
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id in source:
@@ -463,11 +464,15 @@ class AuditSubmission(NbGraderPreprocessor):
                     edited.append(grade_id)
             elif cell.cell_type == "code" and cell.source.strip():
                 added += 1
+            elif cell.cell_type in ("markdown", "raw") and cell.source.strip():  # pages show it as text
+                text += 1
         missing = sorted(owned - seen)
         himaya = nb.metadata.setdefault("himaya", {})
         himaya["audit"] = {
             "missing_grade_cells": missing, "edited_grade_cells": sorted(edited), "added_code_cells": added,
         }
+        if text:
+            himaya["audit"]["added_text_cells"] = text
         forged = himaya.pop("forged_outputs", None)
         if forged:
             himaya["audit"]["forged_outputs"] = forged

@@ -10,7 +10,7 @@ reason), read again from the files the trainee handed in:
   schema), keys given twice, a value the item's scorer refuses, an answer time
   in the future (past the submission, or now) or before the module's release;
 - the notebook: a kernelspec other than the release's, a course cell whose type
-  was changed, markdown or raw cells added;
+  was changed (cells added are in the grader's audit);
 - the submission's own audit file (``himaya-audit.json``), which only the
   grader writes: one handed in, or one of a shape the grader never writes, is
   ignored and named (:func:`audit_record`);
@@ -191,7 +191,9 @@ def answers_findings(path: Path, trainee: str, keys: dict[str, tuple[str, dict]]
 # -- the notebook ---------------------------------------------------------------------------------------------
 
 def notebook_findings(path: Path, kernel: str | None, cell_types: dict[str, str]) -> list[tuple[str, str]]:
-    """(kind, reason) for a changed kernelspec, changed cell types and added text cells of the notebook at ``path``.
+    """(kind, reason) for a changed kernelspec and changed cell types of the notebook at ``path``.
+
+    Cells added are the grader's audit's (``added_code_cells``, ``added_text_cells``).
 
     ``kernel``: the release's kernelspec name; ``cell_types``: grade id -> cell type of the course's cells.
     """
@@ -212,7 +214,7 @@ def notebook_findings(path: Path, kernel: str | None, cell_types: dict[str, str]
     if kernel and spec.get("name") != kernel:
         out.append(("notebook edited", f"kernelspec changed from {kernel!r} to {_short(spec.get('name'), 60)!r} "
                                        "(graded with the course's kernel)"))
-    changed, added = [], {"markdown": 0, "raw": 0}
+    changed = []
     for cell in nb.get("cells") if isinstance(nb.get("cells"), list) else []:
         if not isinstance(cell, dict):
             continue
@@ -222,13 +224,8 @@ def notebook_findings(path: Path, kernel: str | None, cell_types: dict[str, str]
         if isinstance(grade_id, str) and grade_id in cell_types:
             if kind != cell_types[grade_id]:
                 changed.append(f"{grade_id} ({cell_types[grade_id]} → {_short(kind, 20)})")
-        elif kind in added and "".join(cell.get("source") or "").strip():
-            added[kind] += 1
     if changed:
         out.append(("notebook edited", f"cell type changed (restored by the grader): {_names(changed)}"))
-    text = ", ".join(f"{n} {kind}" for kind, n in added.items() if n)
-    if text:
-        out.append(("notebook edited", f"{text} cell(s) added (shown in feedback as inert text)"))
     return out
 
 

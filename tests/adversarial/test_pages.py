@@ -147,3 +147,18 @@ def test_formgraders_page_of_the_submission_runs_and_fetches_nothing_the_trainee
     targets = re.findall(r"""<[^>]+\s(?:src|href|action|data)\s*=\s*["']?([^"' >]*)""", html, re.I)
     assert not [t for t in targets if t.lower().startswith(("javascript:", TRAP))]
     assert "&lt;script&gt;alert(" in html  # the trainee's text is there, as text
+
+
+def test_added_markdown_and_raw_cells_are_flagged_like_added_code_cells(page, tmp_path):
+    """The grader's audit counts them, and the cohort report lists them with the trainee."""
+    import json
+
+    from grading.preprocessors import AUDIT_FILE
+    from grading.reporting import cohort
+    from grading.reporting.report import render
+
+    course, _ = page
+    audit = json.loads((course.layout.step("autograded") / TRAINEE / MODULE / AUDIT_FILE).read_text())[MODULE]
+    assert audit["added_text_cells"] == 3 and audit["added_code_cells"] == 1
+    look = render(cohort.gather(course, [MODULE]), tmp_path / "report.html").read_text().split("Submissions to look at")[1]
+    assert f"{TRAINEE}</td>" in look and "3 markdown or raw cell(s) added (shown as text, never as markup)" in look
