@@ -33,9 +33,11 @@ from nbgrader.utils import check_mode, ignore_patterns, parse_utc, temp_attrs
 from traitlets import Float
 
 SKIPPED = "not collected (a symbolic link or special file in the exchange)"
+NOT_COLLECTED = "not collected"
 #: In every warning about a submission's time (``Course.collect`` returns those lines to the instructor).
 TIMESTAMP = "submission time"
-REPORTED = (SKIPPED, TIMESTAMP)
+#: What ``Course.collect`` returns to the instructor: lines of nbgrader's log holding one of these.
+REPORTED = (SKIPPED, NOT_COLLECTED, TIMESTAMP)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
 
 
@@ -106,8 +108,40 @@ class SafeCollect(ExchangeCollect):
             self.src_records.append((before if self.before_duedate and before else ordered)[0])
 
     def copy_files(self):
-        with self._tolerant_timestamps():
+        """nbgrader's, one submission at a time: one that cannot be copied is reported, the rest are collected.
+
+        nbgrader stopped the whole collect at the first error (a submission over ``max_dir_size``, a file the
+        instructor cannot read); the trainee's earlier collected submission is kept (hard links, no copy of the data).
+        """
+        records = list(self.src_records)
+        try:
+            with self._tolerant_timestamps():
+                if not records:
+                    return super().copy_files()  # nbgrader's "No submissions" warning
+                for record in records:
+                    self.src_records = [record]
+                    self._copy_one(record)
+        finally:
+            self.src_records = records
+
+    def _copy_one(self, record) -> None:
+        src = os.path.join(self.inbound_path, record["filename"])
+        dest = self.coursedir.format_path(self.coursedir.submitted_directory, record["username"],
+                                          self.coursedir.assignment_id)
+        kept = dest + ".before-collect"
+        shutil.rmtree(kept, ignore_errors=True)
+        if os.path.isdir(dest):
+            shutil.copytree(dest, kept, copy_function=os.link)
+        try:
             super().copy_files()
+        except Exception as err:  # noqa: BLE001 - this trainee only: the others are collected
+            shutil.rmtree(dest, ignore_errors=True)
+            if os.path.isdir(kept):
+                os.rename(kept, dest)
+            self.log.warning("%s: %s (%s: %s)%s", src, NOT_COLLECTED, type(err).__name__, err,
+                             "; the earlier collected submission is kept" if os.path.isdir(dest) else "")
+        finally:
+            shutil.rmtree(kept, ignore_errors=True)
 
     @contextmanager
     def _tolerant_timestamps(self):
