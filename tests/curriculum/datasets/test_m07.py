@@ -216,13 +216,12 @@ def test_data_keys_pick_the_fields_the_widgets_show(trainee):
     keys = {item: k.for_trainee(trainee).key for item, k in notebook_keys(NOTEBOOK).items()}
     assert keys["m07.q2"]["answer"] == m07.interview_questions(trainee=trainee)["types"]
     assert keys["m07.q7"]["answer"] == m07.referrals(trainee=trainee)["agencies"]
-    assert keys["m07.q8"]["answer"] == m07.mnr_capabilities(trainee=trainee)["domains"]
 
 
 def test_widget_categories_and_targets_are_the_data_modules():
     assert _literal(_widget_call("m07.q2"), "categories") == m07.QUESTION_TYPES
     assert _literal(_widget_call("m07.q7"), "targets") == m07.AGENCIES
-    assert _literal(_widget_call("m07.q8"), "categories") == m07.MNR_DOMAINS
+    assert _literal(_widget_call("m07.p4"), "categories") == m07.MNR_DOMAINS
     assert _literal(_widget_call("m07.p1"), "options") == m07.QUESTION_TYPES
 
 
