@@ -46,6 +46,13 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
+def _link_or_copy(src: str, dest: str) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:  # a file system without hard links
+        shutil.copy2(src, dest)
+
+
 def _parse(text: str) -> datetime.datetime | None:
     try:
         return parse_utc(text.strip()) if text.strip() else None
@@ -131,7 +138,7 @@ class SafeCollect(ExchangeCollect):
         kept = dest + ".before-collect"
         shutil.rmtree(kept, ignore_errors=True)
         if os.path.isdir(dest):
-            shutil.copytree(dest, kept, copy_function=os.link)
+            shutil.copytree(dest, kept, copy_function=_link_or_copy)
         try:
             super().copy_files()
         except Exception as err:  # noqa: BLE001 - this trainee only: the others are collected
