@@ -174,6 +174,14 @@ def cmd_lab(args) -> int:
     return lab.run(_course(args), trainee=args.trainee, lang=args.lang, extra=args.lab_args)
 
 
+def cmd_mark(args) -> int:
+    """The grading page for a module's written answers (grading/marking): start the server, print its address."""
+    from .marking import server
+
+    return server.run(_course(args), args.module, grader=args.grader, port=args.port, lang=args.lang or "",
+                      extra=args.lab_args)
+
+
 def main(argv=None) -> int:
     # nbgrader 0.9 trips these on every new submission and notebook; they say nothing to instructors
     warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -227,8 +235,15 @@ def main(argv=None) -> int:
     p.add_argument("--trainee", help="the trainee's id (default: $USER)")
     p.add_argument("--lang", choices=("ar", "en"), help="the course's language at first (default: Arabic)")
     p.set_defaults(func=cmd_lab)
+    p = sub.add_parser("mark", help="grade a module's written answers one item across the cohort, criteria on the "
+                                    "keyboard (a Jupyter server with the grading page; prints its address)")
+    p.add_argument("module")
+    p.add_argument("--grader", default="", help="your name as a grader (default: $HIMAYA_GRADER, else your login)")
+    p.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
+    p.add_argument("--lang", choices=("ar", "en"), help="the page's language at first (default: Arabic)")
+    p.set_defaults(func=cmd_mark)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "lab":
+    if extra and args.command not in ("lab", "mark"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.lab_args = extra
     try:

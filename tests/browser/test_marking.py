@@ -1,0 +1,455 @@
+"""The grading page (grading/marking, issue #17) in a real browser: one written item graded with the keyboard alone.
+
+A small cohort is built with the real pipeline in ``build/test-marking``: m00
+released, four trainees answer through the widgets in their own kernels
+(grading/simulate.py): two in Arabic, two in English, one of whose written answer
+is made of ``<script>``, ``<img onerror>``, ``javascript:`` links and Markdown
+images; they submit; the instructor collects and autogrades.  Then
+``python -m grading mark m00-orientation`` starts the server, as an instructor
+would, once for grader "alice" and once for grader "bob" (two graders' servers on
+one gradebook, as on a hub).  Two graders asking for "next ungraded" at the same
+moment get different answers; bob saves his; alice grades the rest in Chromium
+with keys 1–9, A (adjustment) and Enter, in the English interface and then in the
+Arabic one, where she resumes where she stopped.  The gradebook then holds
+exactly the scores those key presses mean, formgrader's API returns them, and
+``python -m grading feedback`` shows each trainee the comment in their language.
+
+Screenshots: build/screenshots/marking-*.png.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import TIMEOUT_MS
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+WORK = "build/test-marking"
+SCREENSHOTS = REPO / "build" / "screenshots"
+MODULE = "m00-orientation"
+ITEM = "m00.q8"
+GRADE_ID = "m00-q8"
+#: trainee → the simulate persona whose answers they give (language, style)
+TRAINEES = {"t-perfect": "ar", "t-partial": "ar", "t-english": "en", "t-wrong": "en"}
+HOSTILE = "t-wrong"
+
+
+def hostile_text(port: int) -> str:
+    """A written answer that would run script or fetch from ``port`` if the page rendered it as HTML or Markdown."""
+    return (f'<script>alert("script")</script> <img src="http://127.0.0.1:{port}/img.png" onerror="alert(\'img\')"> '
+            f'[click](javascript:alert("link")) <a href="javascript:alert(\'a\')">a</a> '
+            f'![pixel](http://127.0.0.1:{port}/pixel.png) <iframe src="http://127.0.0.1:{port}/frame"></iframe> '
+            f'<svg onload="alert(\'svg\')"></svg> <style>body{{background:url(http://127.0.0.1:{port}/css)}}</style>')
+
+
+class Tripwire:
+    """A local HTTP server that records every request: the hostile answer points its images and frames here."""
+
+    def __init__(self):
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                self.send_response(404)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def tripwire():
+    wire = Tripwire()
+    yield wire
+    wire.stop()
+
+
+# -- the course, graded by the machine ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def course(requirements, tripwire):
+    from grading import simulate
+    from grading.config import Layout
+    from grading.course import Course
+    from grading.keys import notebook_keys, written_items
+
+    layout = Layout(work=WORK)
+    shutil.rmtree(layout.base, ignore_errors=True)
+    course = Course(layout)
+    course.release(MODULE)
+    source = course.source / MODULE / f"{MODULE}.ipynb"
+    for trainee, lang in TRAINEES.items():
+        desk = layout.base / "trainees" / trainee
+        folder = course.fetch(MODULE, trainee, desk)
+        keys = {item: key.for_trainee(trainee) for item, key in notebook_keys(source).items()}
+        work = simulate.work_through(folder, source.name, trainee, keys, written_items(source))
+        assert ITEM in work.given and work.language == lang, (trainee, work)
+        if trainee == HOSTILE:  # the trainee's own answers file, edited as any trainee can
+            path = folder / "himaya-answers.json"
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["answers"][ITEM]["value"] = hostile_text(tripwire.port)
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        course.submit(MODULE, trainee, desk)
+    course.collect(MODULE)
+    failed = [r for r in course.autograde(MODULE, progress=False) if not r.ok]
+    assert not failed, failed
+    return course
+
+
+def queue_for(course, grader: str):
+    from grading.marking.queue import ItemQueue
+
+    return ItemQueue(course.layout, MODULE, ITEM, grader)
+
+
+def gradebook(course) -> dict[str, dict]:
+    """Per trainee: the item's manual score and comment, and the submission's total, through nbgrader's Gradebook."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(course.layout.db_url) as gb:
+        for trainee in TRAINEES:
+            grade = gb.find_grade(GRADE_ID, MODULE, MODULE, trainee)
+            comment = gb.find_comment(GRADE_ID, MODULE, MODULE, trainee)
+            out[trainee] = {"manual_score": grade.manual_score, "needs_manual_grade": grade.needs_manual_grade,
+                            "comment": comment.manual_comment, "total": gb.find_submission(MODULE, trainee).score}
+    return out
+
+
+@pytest.fixture(scope="module")
+def before(course) -> dict:
+    return gradebook(course)
+
+
+# -- the grading page's server, as `python -m grading mark` starts it ------------------------------
+class MarkServer:
+    """``python -m grading --work build/test-marking mark m00-orientation --grader <name>``, its printed address read."""
+
+    def __init__(self, grader: str, state: Path):
+        state.mkdir(parents=True, exist_ok=True)
+        for name in ("config", "runtime", "user-settings", "workspaces", "data"):
+            (state / name).mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HIMAYA_", "JUPYTER_"))}
+        env.update(JUPYTER_CONFIG_DIR=str(state / "config"), JUPYTER_RUNTIME_DIR=str(state / "runtime"))
+        self.grader = grader
+        self.log_path = state / "mark.log"
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "grading", "--work", WORK, "mark", MODULE, "--grader", grader,
+             f"--LabApp.user_settings_dir={state / 'user-settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}"],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.page_url = self._printed_address()
+        found = re.match(r"(http://127\.0\.0\.1:\d+)/himaya/marking\?token=(\w+)#", self.page_url)
+        self.url, self.token = found.group(1), found.group(2)
+        self._wait_until_up()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def _printed_address(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(rf"grade {re.escape(ITEM)} \({MODULE}\) as {self.grader}: (\S+)", self.log())
+            if found:
+                return found.group(1)
+            if self.process.poll() is not None:
+                raise RuntimeError(f"python -m grading mark exited ({self.process.returncode}):\n{self.log()}")
+            time.sleep(0.2)
+        raise RuntimeError(f"python -m grading mark printed no address within {timeout} s:\n{self.log()}")
+
+    def _wait_until_up(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the grading server exited ({self.process.returncode}):\n{self.log()}")
+            try:
+                self.api("/api/status")
+                return
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError(f"the grading server did not start within {timeout} s:\n{self.log()}")
+
+    def api(self, path: str, method: str = "GET", body=None):
+        request = urllib.request.Request(f"{self.url}{path}", method=method,
+                                         data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Authorization": f"token {self.token}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read()
+        return json.loads(data) if data else None
+
+    def item(self, path: str = "", method: str = "GET", body=None):
+        return self.api(f"/himaya/marking/api/items/{MODULE}/{ITEM}{path}", method, body)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def alice(course):
+    server = MarkServer("alice", course.layout.base / "mark-alice")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def bob(course):
+    server = MarkServer("bob", course.layout.base / "mark-bob")
+    yield server
+    server.stop()
+
+
+class Watched:
+    """A browser page with listeners for what must never happen: dialogs, page errors, console errors,
+    requests to anywhere but the grading server."""
+
+    def __init__(self, browser, server: MarkServer, locale: str):
+        self.context = browser.new_context(viewport={"width": 1360, "height": 900}, locale=locale)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.dialogs, self.errors, self.console, self.elsewhere = [], [], [], []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
+        self.page.on("request", lambda r: None if r.url.startswith(server.url) else self.elsewhere.append(r.url))
+
+    def close(self):
+        self.context.close()
+
+
+def shoot(page, name: str) -> Path:
+    path = SCREENSHOTS / f"marking-{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# -- what the grader presses, per trainee (the plan the gradebook must show afterwards) ----------------------
+#: trainee → (criteria keys, adjustment typed after "A" with its reason, or None)
+PLAN = {
+    "t-perfect": ([1, 2, 3], None),
+    "t-partial": ([1], None),
+    "t-english": ([1, 3, 2, 2], ("-0.5", "The second part is copied from the module's text.")),  # 2 twice: off again
+    HOSTILE: ([], None),
+}
+BOB = {"met": [2], "adjustment": 0, "reason": "", "comment": ""}
+
+
+def expected_marks(trainee: str) -> dict:
+    keys, adjust = PLAN[trainee]
+    met = sorted(n for n in set(keys) if keys.count(n) % 2)
+    return {"met": met, "adjustment": float(adjust[0]) if adjust else 0.0, "reason": adjust[1] if adjust else "",
+            "comment": ""}
+
+
+# -- the tests, in order ----------------------------------------------------------------------------------
+def test_two_graders_never_get_the_same_answer(course, alice, bob, before):
+    """Both graders ask for "next ungraded" at the same moment: two different answers, each leased to one."""
+    barrier, got = threading.Barrier(2), {}
+
+    def ask(server):
+        barrier.wait()
+        got[server.grader] = server.item("/next", "POST")["code"]
+
+    threads = [threading.Thread(target=ask, args=(s,)) for s in (alice, bob)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got["alice"] and got["bob"] and got["alice"] != got["bob"], got
+    # alice asks again without saving: her own answer again (she resumes), not bob's
+    assert alice.item("/next", "POST")["code"] == got["alice"]
+    # bob saves his answer: it reaches the gradebook, and his lease is given back
+    view = bob.item(f"/answers/{got['bob']}", "PUT", BOB)
+    assert view["graded"] and view["score"] == 1.0 and view["progress"] == {"graded": 1, "total": 4}
+    queue = queue_for(course, "bob")
+    assert queue.store.leases(MODULE, ITEM) == {queue.trainee(got["alice"]): "alice"}
+    TestState.bob = queue.trainee(got["bob"])
+
+
+class TestState:
+    bob: str = ""
+
+
+def grade_with_keys(page, queue, graded_before: int, count: int) -> list[str]:
+    """Grade ``count`` answers as they come, with the keyboard alone; returns the trainees graded, in order."""
+    done = []
+    for n in range(count):
+        code = page.locator("body").get_attribute("data-code")
+        trainee = queue.trainee(code)
+        keys, adjust = PLAN[trainee]
+        for key in keys:
+            page.keyboard.press(str(key))
+        if adjust:
+            page.keyboard.press("a")
+            page.keyboard.type(adjust[0])
+            page.keyboard.press("Tab")
+            page.keyboard.type(adjust[1])
+            page.keyboard.press("Escape")
+        met = sorted(k for k in set(keys) if keys.count(k) % 2)
+        page.locator("body:not(.busy)").wait_for()
+        assert page.evaluate("() => [...document.querySelectorAll('#criteria li.met')].map(l => +l.dataset.number)") == met
+        assert page.locator("#score").inner_text() == score_shown(met, adjust, page.locator("html").get_attribute("lang"))
+        page.keyboard.press("Enter")
+        page.locator(f'#progress[data-graded="{graded_before + n + 1}"]').wait_for()
+        page.locator("body:not(.busy)").wait_for()  # saved, and the next answer shown
+        done.append(trainee)
+    return done
+
+
+def score_shown(met: list[int], adjust, lang: str) -> str:
+    total = min(3.0, max(0.0, len(met) + (float(adjust[0]) if adjust else 0.0)))
+    return f"{total:g} من 3" if lang == "ar" else f"{total:g} / 3"
+
+
+def open_page(watched: Watched, server: MarkServer, lang: str):
+    page = watched.page
+    page.goto(server.page_url.replace("#", f"&lang={lang}#"))
+    page.locator("body[data-ready=true]").wait_for()
+    page.locator("body[data-code]").wait_for()
+    return page
+
+
+def test_alice_grades_two_answers_with_the_keyboard_in_english(course, alice, browser, tripwire):
+    watched = Watched(browser, alice, "en-US")
+    try:
+        page = open_page(watched, alice, "en")
+        queue = queue_for(course, "alice")
+        assert page.locator("html").get_attribute("dir") == "ltr"
+        assert page.locator("#progress").inner_text() == "graded 1 of 4"
+        # blind: a pseudonym, not the trainee's id, anywhere on the page
+        code = page.locator("body").get_attribute("data-code")
+        assert page.locator("#pseudonym").inner_text() == code
+        assert not any(t in page.locator("body").inner_text() for t in TRAINEES)
+        shoot(page, "en")
+        TestState.alice_en = grade_with_keys(page, queue, 1, 2)
+        shoot(page, "en-after")
+        assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
+    finally:
+        watched.close()
+
+
+def test_alice_resumes_in_arabic_and_grades_the_rest(course, alice, browser, tripwire):
+    watched = Watched(browser, alice, "ar")
+    try:
+        page = open_page(watched, alice, "ar")
+        queue = queue_for(course, "alice")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator("#progress").inner_text() == "قُيّمت 3 من 4"
+        code = page.locator("body").get_attribute("data-code")
+        assert queue.trainee(code) not in TestState.alice_en + [TestState.bob]  # resumed on what is left
+        shoot(page, "ar")
+        done = grade_with_keys(page, queue, 3, 1)
+        assert sorted(TestState.alice_en + done + [TestState.bob]) == sorted(TRAINEES)
+        page.locator("#message").filter(has_text="قُيّمت كل الإجابات").wait_for()
+        # back with the arrow keys (← is "next" in a right-to-left page): the saved choices are shown again
+        page.keyboard.press("ArrowRight")
+        page.locator("#criteria li").first.wait_for()
+        shoot(page, "ar-done")
+        assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
+    finally:
+        watched.close()
+
+
+def test_the_gradebook_holds_what_the_keys_meant(course, before, alice):
+    from grading.marking import criteria, scoring
+
+    rubric = criteria.load(ITEM)
+    now = gradebook(course)
+    saved = queue_for(course, "alice").store.saved(MODULE, ITEM)
+    for trainee, lang in TRAINEES.items():
+        marks = BOB if trainee == TestState.bob else expected_marks(trainee)
+        chosen = scoring.Marks(frozenset(marks["met"]), marks["adjustment"], marks["reason"], marks["comment"])
+        score = scoring.score(rubric, chosen)
+        assert now[trainee]["manual_score"] == score, (trainee, now[trainee], marks)
+        assert now[trainee]["needs_manual_grade"] is False
+        assert now[trainee]["comment"] == scoring.compose(rubric, chosen, lang)
+        assert now[trainee]["total"] == pytest.approx(before[trainee]["total"] + score)
+        assert saved[trainee].marks == chosen.to_json() and saved[trainee].grader == ("bob" if trainee == TestState.bob else "alice")
+    if TestState.bob != "t-english":
+        assert now["t-english"]["manual_score"] == 1.5  # criteria 1 and 3, then −0.5
+    # formgrader's own API, on the same server: the same totals
+    submissions = {s["student"]: s for s in alice.api(f"/formgrader/api/submissions/{MODULE}")}
+    for trainee in TRAINEES:
+        assert submissions[trainee]["score"] == pytest.approx(now[trainee]["total"])
+        assert submissions[trainee]["needs_manual_grade"] is False
+
+
+def test_feedback_shows_the_comment_in_the_trainees_language(course, browser):
+    from grading.marking import criteria
+
+    rubric = criteria.load(ITEM)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HIMAYA_")}
+    done = subprocess.run([sys.executable, "-m", "grading", "--work", WORK, "feedback", MODULE], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        view = context.new_page()
+        for trainee, lang in TRAINEES.items():
+            if trainee == TestState.bob:
+                continue
+            view.goto(course.feedback_files(MODULE, trainee)[0].as_uri())
+            text = view.locator("body").inner_text()
+            marks = expected_marks(trainee)
+            for c in rubric.criteria:
+                line = (c.met if c.number in marks["met"] else c.missed)[lang]
+                assert line in text, (trainee, line)
+                other = (c.met if c.number in marks["met"] else c.missed)["en" if lang == "ar" else "ar"]
+                assert other not in text
+            if trainee == "t-english":
+                assert "Score adjusted (−0.5): The second part is copied from the module's text." in text
+            if trainee in ("t-perfect", "t-english"):
+                view.get_by_text(rubric.criteria[0].met[lang], exact=False).first.scroll_into_view_if_needed()
+                view.screenshot(path=str(SCREENSHOTS / f"marking-feedback-{lang}.png"))
+    finally:
+        context.close()
+
+
+def test_a_hostile_answer_runs_and_fetches_nothing(course, alice, browser, tripwire):
+    queue = queue_for(course, "alice")
+    code = queue.pseudonym(HOSTILE)
+    watched = Watched(browser, alice, "en-US")
+    try:
+        page = open_page(watched, alice, "en")
+        position = alice.item()["order"].index(code)
+        current = alice.item()["order"].index(page.locator("body").get_attribute("data-code"))
+        for _ in range(abs(position - current)):
+            page.keyboard.press("ArrowRight" if position > current else "ArrowLeft")
+        page.locator(f'body[data-code="{code}"]').wait_for()
+        answer = page.locator("#answer")
+        assert answer.inner_text() == hostile_text(tripwire.port)  # shown as text, character for character
+        assert answer.evaluate("e => e.children.length") == 0     # no element made from it
+        assert page.locator("#answer img, #answer script, #answer a, #answer iframe, #answer svg").count() == 0
+        shoot(page, "hostile")
+        assert not watched.dialogs, watched.dialogs
+        assert not watched.errors, watched.errors
+        assert not watched.elsewhere and not tripwire.hits, (watched.elsewhere, tripwire.hits)
+    finally:
+        watched.close()
