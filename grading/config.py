@@ -179,6 +179,45 @@ def nbgrader_config_files(root: Path) -> list[Path]:
     return found
 
 
+#: Settings a course's folders decide (:class:`Layout`): a configuration file never moves them under a Course
+LAYOUT_SETTINGS = {
+    "CourseDirectory": {"root", "db_url", "course_id", "source_directory",
+                        *(f"{step}_directory" for step in ("release", "submitted", "autograded", "feedback",
+                                                           "solution", "source_with_tests"))},
+    "Exchange": {"root"},
+    "ExecuteAsTrainee": {"hidden_paths"},
+}
+
+
+def course_file_settings(root: Path) -> Config:
+    """What the course root's ``nbgrader_config.py`` (or ``.json``) sets beyond :func:`configure`.
+
+    An instructor's ``c.ExecuteAsTrainee.sandbox = "bwrap"``, ``c.ZipCollector.max_files`` or
+    ``c.LatePolicy.per_day`` there must hold for ``python -m grading`` as for nbgrader's own commands and
+    formgrader. What the file sets to :func:`configure`'s own values is left out (the kernel-free
+    pipeline is not the file's), and so are the folders (the :class:`Layout` of the Course decides them).
+    """
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    root = Path(root)
+    found = Config()
+    for name, loader in (("nbgrader_config.py", PyFileConfigLoader), ("nbgrader_config.json", JSONFileConfigLoader)):
+        if (root / name).is_file():
+            found.merge(loader(name, str(root)).load_config())
+    defaults = configure(Config(), Layout(root=root, work=os.environ.get("HIMAYA_WORK") or "build/course"))
+    changed = Config()
+    for section, values in found.items():
+        if not isinstance(values, Config):
+            continue
+        for key, value in values.items():
+            if key in LAYOUT_SETTINGS.get(section, ()):
+                continue
+            if section in defaults and key in defaults[section] and defaults[section][key] == value:
+                continue
+            changed[section][key] = value
+    return changed
+
+
 def check_nbgrader_config(root: Path) -> None:
     """Load every nbgrader configuration file of the course; raise :class:`ConfigError` naming a broken one.
 

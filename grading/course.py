@@ -31,7 +31,7 @@ from curriculum.settings import ANSWERS_FILENAME
 
 from .autograde import OnePassAPI
 from .gradebook import shared_engines
-from .config import Layout, configure
+from .config import Layout, configure, course_file_settings
 from .exchange import REPORTED, printable
 from .keys import KeyProblem, parse_key
 
@@ -66,7 +66,9 @@ class Course:
     def __init__(self, layout: Layout | None = None, config: Config | None = None):
         self.layout = layout or Layout()
         self.config = configure(Config(), self.layout)
-        self._overrides = config if config is not None else Config()
+        # the course root's nbgrader_config.py (an instructor's own settings), then the caller's
+        self._overrides = course_file_settings(self.layout.root)
+        self._overrides.merge(config if config is not None else Config())
         self.config.merge(self._overrides)  # the caller's settings win over the course's defaults
         self.layout.base.mkdir(parents=True, exist_ok=True)
         self.layout.exchange.mkdir(parents=True, exist_ok=True)

@@ -239,3 +239,43 @@ def test_feedback_keeps_the_course_template(layout):
         exporter = HTMLExporter(parent=feedback, config=feedback.config)  # as nbgrader's BaseConverter.start does
         assert exporter.template_file == "himaya.html.j2" and exporter.template_name == "feedback"
         assert exporter.extra_template_basedirs[0].endswith("grading/templates")
+
+
+# -- the course root's own nbgrader_config.py reaches python -m grading ---------------------------
+INSTRUCTOR_CONFIG = '''
+from pathlib import Path
+from grading.config import Layout, configure
+configure(get_config(), Layout(root=Path(__file__).resolve().parent, work="somewhere/else"))
+c.ExecuteAsTrainee.sandbox = "bwrap"
+c.ZipCollector.max_files = 3
+c.LatePolicy.per_day = 0.25
+'''
+
+
+def test_the_instructors_own_settings_in_the_course_root_reach_a_course(tmp_path):
+    """SECURITY.md tells instructors to set ExecuteAsTrainee.sandbox = "bwrap" in nbgrader_config.py:
+    python -m grading (a Course) used to check that the file loads and then ignore it."""
+    from grading.course import Course
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "nbgrader_config.py").write_text(INSTRUCTOR_CONFIG)
+    course = Course(Layout(root=tmp_path, work="build"))
+    assert course.config.ExecuteAsTrainee.sandbox == "bwrap"
+    assert course.config.ZipCollector.max_files == 3
+    assert course.config.LatePolicy.per_day == 0.25
+    # the Course's own folders stay its layout's, not the file's
+    assert course.config.CourseDirectory.autograded_directory == "build/autograded"
+    assert course.config.CourseDirectory.db_url == Layout(root=tmp_path, work="build").db_url
+    # and grading without a kernel stays without one: the file's (executing) pipeline is configure's own
+    kernel_free = course._api_without_kernel.config.Autograde.autograde_preprocessors
+    assert ExecuteAsTrainee not in kernel_free
+
+
+def test_a_course_root_without_its_own_settings_changes_nothing(tmp_path):
+    from grading.config import course_file_settings
+
+    assert course_file_settings(tmp_path) == Config()
+    (tmp_path / "nbgrader_config.py").write_text(
+        "from pathlib import Path\nfrom grading.config import Layout, configure\n"
+        "configure(get_config(), Layout(root=Path(__file__).resolve().parent))\n")
+    assert course_file_settings(tmp_path) == Config()
