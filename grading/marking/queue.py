@@ -48,6 +48,15 @@ class WrittenItem:
     prompt: dict
 
 
+def _text(node) -> str | None:
+    """A string literal, or an f-string with each value it would compute shown as "…" (they differ per trainee)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)
+    return None
+
+
 def _prompt(cell_source: str) -> dict:
     """The ``prompt={"ar": …, "en": …}`` of the item's ``ex.FreeText(…)`` cell, read without running it."""
     try:
@@ -57,12 +66,11 @@ def _prompt(cell_source: str) -> dict:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
-                if keyword.arg == "prompt":
-                    try:
-                        value = ast.literal_eval(keyword.value)
-                    except ValueError:
-                        return {}
-                    return value if isinstance(value, dict) else {"ar": str(value), "en": str(value)}
+                if keyword.arg == "prompt" and isinstance(keyword.value, ast.Dict):
+                    return {key.value: _text(value) or "" for key, value in zip(keyword.value.keys, keyword.value.values)
+                            if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+                if keyword.arg == "prompt" and _text(keyword.value) is not None:
+                    return {"ar": _text(keyword.value), "en": _text(keyword.value)}
     return {}
 
 
