@@ -17,6 +17,11 @@ later than that (their change times, ``st_ctime``, which no trainee can set
 back): then the latest change.  Every disagreement is a warning the instructor
 sees; a folder whose name or timestamp is not a time is collected (or skipped)
 with a warning, never stopping the others.
+
+On a hub every trainee can write the inbound folder: a folder named for a
+classmate, owned by someone else than that classmate (or the instructor who
+collects), is refused with a warning, and the classmate's own newest submission
+is collected (nbgrader only logged "cheating attempt?" and collected it).
 """
 from __future__ import annotations
 
@@ -26,6 +31,11 @@ import os
 import shutil
 import stat
 from contextlib import contextmanager
+
+try:
+    import pwd
+except ImportError:  # Windows: no owners to check
+    pwd = None
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
@@ -39,6 +49,8 @@ TIMESTAMP = "submission time"
 #: What ``Course.collect`` returns to the instructor: lines of nbgrader's log holding one of these.
 REPORTED = (SKIPPED, NOT_COLLECTED, TIMESTAMP)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+#: In the warning about a submission handed in under a classmate's name.
+IMPERSONATION = "a submission under another trainee's name"
 
 
 def printable(text: str) -> str:
@@ -101,7 +113,7 @@ class SafeCollect(ExchangeCollect):
             self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
         student_id = self.coursedir.student_id if self.coursedir.student_id else "*"
         pattern = os.path.join(self.inbound_path, f"{student_id}+{self.coursedir.assignment_id}+*")
-        records = [r for r in map(self._path_to_record, glob.glob(pattern)) if r is not None]
+        records = [r for r in map(self._path_to_record, glob.glob(pattern)) if r is not None and self._owned(r)]
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
             try:
                 self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
@@ -113,6 +125,33 @@ class SafeCollect(ExchangeCollect):
             before = [r for r in ordered if self.duedate is not None and r["timestamp"] <= self.duedate]
             # nbgrader's choice: the newest, or with before_duedate the newest before the due date
             self.src_records.append((before if self.before_duedate and before else ordered)[0])
+
+    def _owned(self, record) -> bool:
+        """Whether the inbound folder is the named trainee's own, or the instructor's (who collects).
+
+        On a hub the inbound folder is writable by every trainee: a folder named for a classmate, with a
+        later time, would be collected as theirs (nbgrader only logs "cheating attempt?"). It is refused,
+        named in a warning, and the classmate's genuine submission is collected. Run by one user (a
+        laptop, ``make demo``) every folder is the collector's own, and accepted.
+        """
+        if not self.check_owner or pwd is None:
+            return True
+        path = os.path.join(self.inbound_path, record["filename"])
+        try:
+            uid = os.lstat(path).st_uid
+        except OSError:
+            return True  # gone: nbgrader's copy will say so
+        if uid == os.geteuid():
+            return True
+        try:
+            owner = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            owner = f"user id {uid}"
+        if owner == record["username"]:
+            return True
+        self.log.warning("%s: %s: it is named for %s but belongs to %s (%s); %s's own submissions are collected",
+                         path, NOT_COLLECTED, record["username"], owner, IMPERSONATION, record["username"])
+        return False
 
     def copy_files(self):
         """nbgrader's, one submission at a time: one that cannot be copied is reported, the rest are collected.
