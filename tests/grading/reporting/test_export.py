@@ -139,3 +139,24 @@ def test_the_command_line_merges_the_roster(course, tmp_path, capsys):
     assert cli.main(["--root", str(course.layout.root), "--work", course.layout.work,
                      "export", "--roster", str(tmp_path / "bad.csv"), "--to", str(path)]) == 2
     assert "lacks the column(s) ministry, country, language" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("trainee", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tTAB", "a,b", 'say "hi", then', "two\nlines"])
+def test_a_trainee_id_of_any_shape_stays_one_cell_and_never_a_formula(layout, tmp_path, trainee):
+    """#16 item 8: ids starting with = + - @ became live formulas, an id with a comma shifted the columns."""
+    with Gradebook(layout.db_url) as gb, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        gb.update_or_create_assignment(MODULE, duedate=DUE)
+        for who in (trainee, "t-next"):
+            gb.add_student(who)
+            gb.add_submission(MODULE, who, timestamp=DUE - timedelta(hours=1))
+            _grade(gb, who, {"m99-q1": 1.0}, graded_written=True)
+        gb.db.commit()
+    path = Course(layout).export(tmp_path / "grades.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    assert all(len(row) == len(header) for row in body), rows
+    ids = [row[header.index("trainee_id")] for row in body]
+    assert sorted(ids) == sorted([spreadsheet_safe(trainee), "t-next"])
+    assert not any(cell[:1] in "=+-@\t\r" for row in body for cell in row if cell), body
