@@ -368,9 +368,15 @@ def test_alice_resumes_in_arabic_and_grades_the_rest(course, alice, browser, tri
         done = grade_with_keys(page, queue, 3, 1)
         assert sorted(TestState.alice_en + done + [TestState.bob]) == sorted(TRAINEES)
         page.locator("#message").filter(has_text="قُيّمت كل الإجابات").wait_for()
-        # back with the arrow keys (← is "next" in a right-to-left page): the saved choices are shown again
-        page.keyboard.press("ArrowRight")
-        page.locator("#criteria li").first.wait_for()
+        # back with the arrow keys (→ is "previous" in a right-to-left page): the saved choices are shown again
+        last = page.locator("body").get_attribute("data-code")
+        where = queue.ordered().index(queue.trainee(last))
+        page.keyboard.press("ArrowRight" if where > 0 else "ArrowLeft")
+        page.locator(f'body:not([data-code="{last}"]):not(.busy)').wait_for()
+        shown = queue.trainee(page.locator("body").get_attribute("data-code"))
+        assert queue.ordered().index(shown) == (where - 1 if where > 0 else where + 1)
+        ticked = page.evaluate("() => [...document.querySelectorAll('#criteria li.met')].map(l => +l.dataset.number)")
+        assert ticked == (BOB if shown == TestState.bob else expected_marks(shown))["met"]
         shoot(page, "ar-done")
         assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
     finally:

@@ -52,6 +52,10 @@
     if (!response.ok) throw new Error(data.message || data.reason || `${response.status}`);
     return data;
   }
+  function say(text, ok = false) {
+    $("message").textContent = text;
+    $("message").className = ok ? "message ok" : "message";
+  }
   const itemPath = () => `items/${state.item.module}/${state.item.item}`;
 
   // -- the interface's language ------------------------------------------------------------
@@ -151,7 +155,7 @@
       $("adjustment").value = view.marks && view.marks.adjustment ? number(view.marks.adjustment) : "";
       $("reason").value = view.marks ? view.marks.reason : "";
       $("comment").value = view.marks ? view.marks.comment : "";
-      $("message").textContent = "";
+      say("");
       $("pseudonym").textContent = view.code;
       $("pseudonym").classList.remove("revealed");
       $("reveal").hidden = false;
@@ -179,7 +183,7 @@
     const found = await api(`${itemPath()}/next`, "POST");
     showProgress(found.progress);
     if (found.code) return open(found.code);
-    $("message").textContent = t("done");
+    say(t("done"), true);
     return null;
   }
 
@@ -205,7 +209,7 @@
     const left = await nextUngraded();
     if (left === null) {
       showAnswer(view, false);
-      $("message").textContent = `${t("saved", number(view.score), number(state.rubric.max_points))} ${t("done")}`;
+      say(`${t("saved", number(view.score), number(state.rubric.max_points))} ${t("done")}`, true);
     }
   }
 
@@ -214,7 +218,7 @@
   function run(action) {
     queue = queue.then(async () => {
       document.body.classList.add("busy");
-      try { await action(); } catch (error) { $("message").textContent = error.message; }
+      try { await action(); } catch (error) { say(error.message); }
       finally { document.body.classList.remove("busy"); }
     });
     return queue;
@@ -237,7 +241,7 @@
     }
     $("empty").hidden = true;
     $("work").hidden = false;
-    if (data.warnings.length) $("message").textContent = data.warnings.join(" ");
+    if (data.warnings.length) say(data.warnings.join(" "));
     const found = await nextUngraded();   // resumes: the grader's own open answer first
     if (found === null) await open(data.order[0]);
     document.activeElement && document.activeElement.blur();

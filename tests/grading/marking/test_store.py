@@ -1,5 +1,6 @@
-"""The grading page's tables beside the gradebook (grading/marking/store.py), on SQLite."""
+"""The grading page's tables beside the gradebook (grading/marking/store.py), on SQLite and PostgreSQL."""
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +17,32 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'gradebook.db'}?timeout=60"
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    """A PostgreSQL server of its own, as the hub's gradebook (deploy/localhub.py); skipped where there is none."""
+    import os
+
+    from deploy.localhub import Postgres, postgres_bin
+
+    if postgres_bin() is None or os.geteuid() != 0:
+        pytest.skip("PostgreSQL's server (apt-get install postgresql) and root (to run it as postgres) are needed")
+    import shutil
+    import tempfile
+
+    parent = Path(tempfile.mkdtemp(prefix="himaya-marking-pg-"))
+    parent.chmod(0o755)  # the server runs as postgres, who must reach its folder inside
+    server = Postgres(parent / "postgres").start()
+    yield server
+    server.stop()
+    shutil.rmtree(parent, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'gradebook.db'}?timeout=60"
+    server = request.getfixturevalue("postgres")
+    return server.gradebook(database=f"gb_{tmp_path.name.lower().replace('-', '_')[-40:]}")
 
 
 def test_an_answer_leased_to_one_grader_is_no_one_elses_until_it_expires(url):
