@@ -157,6 +157,8 @@ class AnswerHandler(_Api):
         queue = self.queue(module, item)
         answers = queue.answers()
         trainee = self._find(queue, code, answers)
+        if queue.store.leases(module, item).get(trainee) == queue.grader:  # still reading it: keep it theirs
+            queue.store.lease(module, item, trainee, queue.grader, queue.lease_seconds)
         self.write_json(self.answer_view(queue, trainee, queue.grades(), queue.store.saved(module, item), answers))
 
     @web.authenticated
