@@ -148,6 +148,48 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_certificates(args) -> int:
+    """A PDF certificate for each trainee who completed the course by the syllabus's rule (grading/certificates)."""
+    from .certificates import issue
+    from .reporting import roster
+
+    course = _course(args)
+    to = Path(args.to) if args.to else course.layout.base / "certificates"
+    roster_file = Path(args.roster) if args.roster else course.layout.base / "roster.csv"
+    if not roster_file.is_file():
+        raise PipelineError(f"no roster at {roster_file}: give --roster FILE (CSV: trainee_id,name,ministry,country,"
+                            "language); the names on certificates come from it")
+    try:
+        issued, standings, notes = issue.issue(course, roster.read(roster_file), to)
+    except issue.CERTIFICATE_ERRORS as err:
+        raise PipelineError(str(err)) from None
+    for record in issued:
+        print(f"{record.trainee}: {record.code}  {to / record.file}")
+    for trainee, standing in standings.items():
+        if not standing.completed:
+            print(f"{trainee}: not yet: {'; '.join(standing.reasons)}")
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    print(f"{len(issued)} certificate{'s' if len(issued) != 1 else ''} in {to} (register: {to / issue.REGISTER})")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Whether a certificate code is genuine, and for whom."""
+    from .certificates import issue, settings, signature
+
+    course = _course(args)
+    register = Path(args.register) if args.register else course.layout.base / "certificates" / issue.REGISTER
+    try:
+        secret = signature.course_secret(course.layout.base / settings.Certificates(config=course.config).secret_file,
+                                         create=False)
+        verdict = issue.verify(args.code, register, secret)
+    except issue.CERTIFICATE_ERRORS as err:
+        raise PipelineError(str(err)) from None
+    print(verdict.message)
+    return 0 if verdict.genuine else 1
+
+
 README_MARKERS = ("<!-- modules:start -->\n", "<!-- modules:end -->")
 
 
@@ -228,6 +270,16 @@ def main(argv=None) -> int:
     p.add_argument("--roster", help="CSV: trainee_id,name,ministry,country,language")
     p.add_argument("--to", default=str(REPO / "build" / "report.html"))
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("certificates", help="a bilingual PDF certificate for each trainee who completed the course "
+                                            "(the rule: curriculum/syllabus.yaml), with a verification code")
+    p.add_argument("--roster", help="CSV: trainee_id,name,ministry,country,language (default: <work>/roster.csv)")
+    p.add_argument("--to", help="folder for the PDFs and their register (default: <work>/certificates)")
+    p.set_defaults(func=cmd_certificates)
+    p = sub.add_parser("verify", help="say whether a certificate's code is genuine, and for whom")
+    p.add_argument("code", help="the code printed on the certificate, e.g. 7K2M-9QXW-3HPD-Z4TB")
+    p.add_argument("--register", help="the register the certificates were issued with "
+                                      "(default: <work>/certificates/register.json)")
+    p.set_defaults(func=cmd_verify)
     p = sub.add_parser("readme", help="regenerate the README's module list from the syllabus")
     p.set_defaults(func=cmd_readme)
     p = sub.add_parser("lab", help="JupyterLab as a trainee: fetch, validate and submit from Nbgrader › Assignment "
