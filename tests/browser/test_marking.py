@@ -290,15 +290,25 @@ def test_two_graders_never_get_the_same_answer(course, alice, bob, before):
     assert view["graded"] and view["score"] == 1.0 and view["progress"] == {"graded": 1, "total": 4}
     queue = queue_for(course, "bob")
     assert queue.store.leases(MODULE, ITEM) == {queue.trainee(got["alice"]): "alice"}
-    TestState.bob = queue.trainee(got["bob"])
+    TestState.first = dict(got)
+    TestState.bob_saved = queue.trainee(got["bob"])
+    TestState.graded = [(TestState.bob_saved, "bob")]
 
 
 class TestState:
-    bob: str = ""
+    """What the tests, run in order, hand on: the answers first handed out, and who graded whom."""
+
+    first: dict = {}
+    bob_saved: str = ""  # the trainee whose answer bob saved over HTTP (BOB's choices)
+    graded: list = []  # (trainee, grader)
 
 
-def grade_with_keys(page, queue, graded_before: int, count: int) -> list[str]:
-    """Grade ``count`` answers as they come, with the keyboard alone; returns the trainees graded, in order."""
+def marks_of(trainee: str) -> dict:
+    return BOB if trainee == TestState.bob_saved else expected_marks(trainee)
+
+
+def grade_with_keys(page, queue, graded_before: int, count: int) -> list[tuple[str, str]]:
+    """Grade ``count`` answers as they come, with the keyboard alone; returns (trainee, grader) of each, in order."""
     done = []
     for n in range(count):
         code = page.locator("body").get_attribute("data-code")
@@ -319,7 +329,7 @@ def grade_with_keys(page, queue, graded_before: int, count: int) -> list[str]:
         page.keyboard.press("Enter")
         page.locator(f'#progress[data-graded="{graded_before + n + 1}"]').wait_for()
         page.locator("body:not(.busy)").wait_for()  # saved, and the next answer shown
-        done.append(trainee)
+        done.append((trainee, queue.grader))
     return done
 
 
@@ -336,37 +346,49 @@ def open_page(watched: Watched, server: MarkServer, lang: str):
     return page
 
 
-def test_alice_grades_two_answers_with_the_keyboard_in_english(course, alice, browser, tripwire):
-    watched = Watched(browser, alice, "en-US")
+def test_two_graders_side_by_side_in_english_and_arabic(course, alice, bob, browser, tripwire):
+    """alice (English interface) and bob (Arabic) have the page open at the same time: each is handed a different
+    answer; alice saves hers with the keyboard and is handed the last one; bob saves his and is told the rest is
+    open with another grader."""
+    a, b = Watched(browser, alice, "en-US"), Watched(browser, bob, "ar")
     try:
-        page = open_page(watched, alice, "en")
-        queue = queue_for(course, "alice")
-        assert page.locator("html").get_attribute("dir") == "ltr"
-        assert page.locator("#progress").inner_text() == "graded 1 of 4"
-        # blind: a pseudonym, not the trainee's id, anywhere on the page
-        code = page.locator("body").get_attribute("data-code")
-        assert page.locator("#pseudonym").inner_text() == code
-        assert not any(t in page.locator("body").inner_text() for t in TRAINEES)
-        shoot(page, "en")
-        TestState.alice_en = grade_with_keys(page, queue, 1, 2)
-        shoot(page, "en-after")
-        assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
+        pa, pb = open_page(a, alice, "en"), open_page(b, bob, "ar")
+        ca, cb = (p.locator("body").get_attribute("data-code") for p in (pa, pb))
+        assert ca == TestState.first["alice"]                 # alice resumes on the answer she was handed
+        assert cb not in (ca, TestState.first["bob"])          # bob: neither hers nor the one he saved
+        assert pa.locator("html").get_attribute("dir") == "ltr" and pb.locator("html").get_attribute("dir") == "rtl"
+        assert pa.locator("#progress").inner_text() == "graded 1 of 4"
+        assert pb.locator("#progress").inner_text() == "قُيّمت 1 من 4"
+        for page, code in ((pa, ca), (pb, cb)):                # blind: a pseudonym, no trainee id on the page
+            assert page.locator("#pseudonym").inner_text() == code
+            assert not any(t in page.locator("body").inner_text() for t in TRAINEES)
+        shoot(pa, "en")
+        shoot(pb, "ar")
+        TestState.graded += grade_with_keys(pa, queue_for(course, "alice"), 1, 1)
+        last = pa.locator("body").get_attribute("data-code")
+        assert last not in (ca, cb, TestState.first["bob"])    # the one answer nobody holds
+        TestState.first["alice-last"] = last
+        shoot(pa, "en-after")
+        TestState.graded += grade_with_keys(pb, queue_for(course, "bob"), 2, 1)
+        pb.locator("#message").filter(has_text="مفتوحة لدى مقيّمين آخرين").wait_for()
+        shoot(pb, "ar-others")
+        for watched in (a, b):
+            assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
     finally:
-        watched.close()
+        a.close()
+        b.close()
 
 
-def test_alice_resumes_in_arabic_and_grades_the_rest(course, alice, browser, tripwire):
+def test_alice_comes_back_in_arabic_and_resumes_where_she_stopped(course, alice, browser, tripwire):
     watched = Watched(browser, alice, "ar")
     try:
         page = open_page(watched, alice, "ar")
         queue = queue_for(course, "alice")
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert page.locator("#progress").inner_text() == "قُيّمت 3 من 4"
-        code = page.locator("body").get_attribute("data-code")
-        assert queue.trainee(code) not in TestState.alice_en + [TestState.bob]  # resumed on what is left
-        shoot(page, "ar")
-        done = grade_with_keys(page, queue, 3, 1)
-        assert sorted(TestState.alice_en + done + [TestState.bob]) == sorted(TRAINEES)
+        assert page.locator("body").get_attribute("data-code") == TestState.first["alice-last"]
+        TestState.graded += grade_with_keys(page, queue, 3, 1)
+        assert sorted(t for t, _ in TestState.graded) == sorted(TRAINEES)
         page.locator("#message").filter(has_text="قُيّمت كل الإجابات").wait_for()
         # back with the arrow keys (→ is "previous" in a right-to-left page): the saved choices are shown again
         last = page.locator("body").get_attribute("data-code")
@@ -376,7 +398,7 @@ def test_alice_resumes_in_arabic_and_grades_the_rest(course, alice, browser, tri
         shown = queue.trainee(page.locator("body").get_attribute("data-code"))
         assert queue.ordered().index(shown) == (where - 1 if where > 0 else where + 1)
         ticked = page.evaluate("() => [...document.querySelectorAll('#criteria li.met')].map(l => +l.dataset.number)")
-        assert ticked == (BOB if shown == TestState.bob else expected_marks(shown))["met"]
+        assert ticked == marks_of(shown)["met"]
         shoot(page, "ar-done")
         assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
     finally:
@@ -390,15 +412,15 @@ def test_the_gradebook_holds_what_the_keys_meant(course, before, alice):
     now = gradebook(course)
     saved = queue_for(course, "alice").store.saved(MODULE, ITEM)
     for trainee, lang in TRAINEES.items():
-        marks = BOB if trainee == TestState.bob else expected_marks(trainee)
+        marks = marks_of(trainee)
         chosen = scoring.Marks(frozenset(marks["met"]), marks["adjustment"], marks["reason"], marks["comment"])
         score = scoring.score(rubric, chosen)
         assert now[trainee]["manual_score"] == score, (trainee, now[trainee], marks)
         assert now[trainee]["needs_manual_grade"] is False
         assert now[trainee]["comment"] == scoring.compose(rubric, chosen, lang)
         assert now[trainee]["total"] == pytest.approx(before[trainee]["total"] + score)
-        assert saved[trainee].marks == chosen.to_json() and saved[trainee].grader == ("bob" if trainee == TestState.bob else "alice")
-    if TestState.bob != "t-english":
+        assert saved[trainee].marks == chosen.to_json() and saved[trainee].grader == dict(TestState.graded)[trainee]
+    if TestState.bob_saved != "t-english":
         assert now["t-english"]["manual_score"] == 1.5  # criteria 1 and 3, then −0.5
     # formgrader's own API, on the same server: the same totals
     submissions = {s["student"]: s for s in alice.api(f"/formgrader/api/submissions/{MODULE}")}
@@ -419,7 +441,7 @@ def test_feedback_shows_the_comment_in_the_trainees_language(course, browser):
     try:
         view = context.new_page()
         for trainee, lang in TRAINEES.items():
-            if trainee == TestState.bob:
+            if trainee == TestState.bob_saved:
                 continue
             view.goto(course.feedback_files(MODULE, trainee)[0].as_uri())
             text = view.locator("body").inner_text()

@@ -15,6 +15,7 @@
       progress: (g, n) => `graded ${g} of ${n}`, position: (p, n) => `Answer ${p} of ${n}`,
       graded: "graded", waiting: "not graded yet", elsewhere: "graded in formgrader", held: "another grader has it open",
       saved: (s, m) => `Saved: ${s} / ${m}.`, done: "Every answer to this item is graded.",
+      others: "The answers left are open with other graders; one comes back to you if it is not saved in time.",
       none: "No written answers to grade yet: collect and autograde the module first.",
       pt: (p) => (p === 1 ? "1 pt" : `${p} pts`), choose: "Choose an item", of: (s, m) => `${s} / ${m}`,
     },
@@ -28,6 +29,7 @@
       progress: (g, n) => `قُيّمت ${g} من ${n}`, position: (p, n) => `الإجابة ${p} من ${n}`,
       graded: "مقيّمة", waiting: "لم تُقيَّم بعد", elsewhere: "قُيّمت في formgrader", held: "يفتحها مقيّم آخر الآن",
       saved: (s, m) => `حُفظت: ${s} من ${m}.`, done: "قُيّمت كل الإجابات عن هذا السؤال.",
+      others: "الإجابات المتبقية مفتوحة لدى مقيّمين آخرين، وتعود إليك إن لم تُحفظ في الوقت المحدد.",
       none: "لا إجابات مكتوبة للتقييم بعد: اجمع الوحدة وصحّحها آليًا أولًا.",
       pt: (p) => (p === 1 ? "درجة واحدة" : `${p} درجات`), choose: "اختر سؤالًا", of: (s, m) => `${s} من ${m}`,
     },
@@ -174,6 +176,9 @@
     showProgress(view.progress);
   }
 
+  // nothing handed out: every answer graded, or the rest lent to other graders for now
+  const finished = (progress) => (progress.graded < progress.total ? "others" : "done");
+
   async function open(code) {
     const view = await api(`${itemPath()}/answers/${code}`);
     showAnswer(view);
@@ -183,7 +188,7 @@
     const found = await api(`${itemPath()}/next`, "POST");
     showProgress(found.progress);
     if (found.code) return open(found.code);
-    say(t("done"), true);
+    say(t(finished(found.progress)), true);
     return null;
   }
 
@@ -209,7 +214,7 @@
     const left = await nextUngraded();
     if (left === null) {
       showAnswer(view, false);
-      say(`${t("saved", number(view.score), number(state.rubric.max_points))} ${t("done")}`, true);
+      say(`${t("saved", number(view.score), number(state.rubric.max_points))} ${t(finished(view.progress))}`, true);
     }
   }
 
