@@ -14,9 +14,10 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 GOLD, INK, GREY = (150, 112, 40), (25, 32, 48), (95, 100, 110)
-#: Where the name lines are drawn (mm from the top; height): tests crop them from a rendering of the page
+#: Where the name lines are drawn (mm from the top; height), with 3 mm free above (tall letters rise into it):
+#: tests crop them from a rendering of the page
 NAME_AR = (62.0, 16.0)
-NAME_EN = (120.0, 14.0)
+NAME_EN = (124.0, 13.0)
 
 
 @dataclass(frozen=True)
@@ -79,34 +80,35 @@ def render(content: Content, path: Path, fonts: tuple[Path, Path], shaping: bool
     # year/month/day with slashes: fpdf2's bidi turns 2026-12-07 into 07-12-2026 inside Arabic, not 2026/12/07
     line(f"دورة «حماية» في {content.day:%Y/%m/%d}، بمجموع {hours} ساعة تدريبية.", 14, y=80, rtl=True)
     pdf.set_draw_color(*GOLD)
-    pdf.line(pdf.w / 2 - 30, 95, pdf.w / 2 + 30, 95)
+    pdf.line(pdf.w / 2 - 30, 93, pdf.w / 2 + 30, 93)
     # then English
-    line(content.course["en"], 11, y=99, colour=GREY)
-    line("Certificate of completion", 20, y=106, style="B", colour=GOLD)
-    pdf.set_y(116)
-    line(f"{en} certifies that", 12)
+    line(content.course["en"], 11, y=96, colour=GREY)
+    line("Certificate of completion", 20, y=104, style="B", colour=GOLD)
+    line(f"{en} certifies that", 12, y=114)
     line(content.name, 22, y=NAME_EN[0], style="B", height=NAME_EN[1])
-    line(f"completed the Himaya course on {content.day:%-d %B %Y}: {hours} hours of training.", 12, y=135)
+    line(f"completed the Himaya course on {content.day:%-d %B %Y}: {hours} hours of training.", 12, y=138)
 
     # the modules: Arabic title (right), hours, English title (left)
-    pdf.set_y(148)
+    pdf.set_y(150)
     pdf.set_font("cert", "", 9)
     pdf.set_text_color(*INK)
     pdf.set_draw_color(*GREY)
     if shaping:
         pdf.set_text_shaping(True)
-    with pdf.table(col_widths=(47, 8, 45), text_align=("LEFT", "CENTER", "RIGHT"), line_height=4.6,
+    with pdf.table(col_widths=(47, 8, 45), text_align=("LEFT", "CENTER", "RIGHT"), line_height=4.4,
                    first_row_as_headings=True, borders_layout="HORIZONTAL_LINES", padding=0.8) as table:
         table.row(["Module", "h · س", "الوحدة"])
         for title, module_hours in content.modules:
             table.row([title["en"], _hours(module_hours), title["ar"]])
+        pdf.set_font("cert", "B", 9)
+        table.row(["Total", hours, "المجموع"])
 
     # the verification code, in both languages
-    y = pdf.h - 42
+    y = pdf.h - 37
     pdf.set_draw_color(*GOLD)
     pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-    line(f"رمز التحقق: {content.code} — يتحقق المدرّبون من صحة الشهادة لدى {ar}.", 10, y=y + 3, rtl=True)
-    line(f"Verification code: {content.code} — instructors check a certificate with {en}.", 9, colour=GREY)
+    line(f"للتحقق من هذه الشهادة، أرسلوا رمز التحقق أدناه إلى {ar}.", 10, y=y + 3, rtl=True)
+    line(f"To confirm this certificate, send the verification code below to the {en}.", 9, colour=GREY)
     pdf.set_font("cert", "B", 15)
     pdf.set_text_color(*INK)
     if shaping:

@@ -61,7 +61,7 @@ class Decision:
     trainee: str
     completed: bool
     share: float
-    modules: tuple[str, ...] = ()       # on the certificate: core modules, then labs submitted
+    modules: tuple[str, ...] = ()       # on the certificate: core modules and labs submitted, in course order
     date: date | None = None            # the day of the last core submission
     reasons: tuple[str, ...] = ()       # why not (yet)
 
@@ -148,6 +148,7 @@ def decide(rule: CompletionRule, scores: dict[str, dict[str, dict]],
             reasons.append(f"{share:.0%} of the core modules' points, below the {rule.min_share:.0%} required")
         labs = [m for m in rule.modules if m not in rule.core_modules and trainee in scores.get(m, {})]
         days = [submitted_on[(m, trainee)] for m in rule.core_modules if (m, trainee) in submitted_on]
-        decisions[trainee] = Decision(trainee, not reasons, share, (*rule.core_modules, *labs),
+        listed = tuple(m for m in rule.modules if m in rule.core_modules or m in labs)  # in course order
+        decisions[trainee] = Decision(trainee, not reasons, share, listed,
                                       max(days) if days else None, tuple(reasons))
     return decisions
