@@ -13,6 +13,7 @@ bad file is moved aside, never deleted.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import stat
@@ -20,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from .settings import ANSWERS_FILENAME, settings
 
@@ -169,6 +171,9 @@ class AnswerStore:
             found = Answers(trainee=self.trainee)
         found.trainee = self.trainee
         self.answers = found
+        #: Items recorded but not yet on disk (:meth:`save` with ``later``), and who to tell once they are.
+        self.unsaved: set[str] = set()
+        self.on_written: dict[str, Callable[[], None]] = {}
 
     def _move_aside(self, reason: str) -> str:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
@@ -186,8 +191,12 @@ class AnswerStore:
     def get(self, item_id: str):
         return self.answers.value(item_id)
 
-    def save(self, item_id: str, value, kind: str) -> str:
-        """Record ``value`` for ``item_id`` and write the file; return the time."""
+    def save(self, item_id: str, value, kind: str, *, later: bool = False) -> str:
+        """Record ``value`` for ``item_id`` and write the file; return the time.
+
+        ``later``: record it now, write it with the next :meth:`flush` or the next
+        save of any item (a written answer while the trainee is still typing).
+        """
         previous = self.answers.items.get(item_id, {})
         stamp = now()
         self.answers.items[item_id] = {
@@ -195,14 +204,33 @@ class AnswerStore:
             "changes": int(previous.get("changes", 0)) + 1,
         }
         self.answers.language = settings.language
-        write(self.path, self.answers)
+        if later:
+            self.unsaved.add(item_id)
+        else:
+            self._write()
         return stamp
+
+    def flush(self, notify: bool = True) -> bool:
+        """Write answers recorded with ``later``; True if there were any."""
+        if not self.unsaved:
+            return False
+        self._write(notify)
+        return True
+
+    def _write(self, notify: bool = True) -> None:
+        """Write every answer, pending ones included; then tell whoever waited for them (:attr:`on_written`)."""
+        write(self.path, self.answers)
+        written, self.unsaved = self.unsaved, set()
+        for item_id in sorted(written):
+            listener = self.on_written.pop(item_id, None)
+            if listener is not None and notify:
+                listener()
 
     def reassign(self, trainee: str) -> None:
         """The trainee corrected their id: the answers stay and are theirs."""
         self.trainee = self.answers.trainee = trainee
         if self.answers.items:
-            write(self.path, self.answers)
+            self._write()
 
     def set_language(self, language: str, chosen: bool = False) -> None:
         """Keep ``language`` for this folder; ``chosen``: the trainee picked it, so record it even
@@ -210,10 +238,22 @@ class AnswerStore:
         if self.answers.language != language or (chosen and not self.path.exists()):
             self.answers.language = language
             if self.answers.items or self.path.exists() or chosen:
-                write(self.path, self.answers)
+                self._write()
 
 
 _stores: dict[Path, AnswerStore] = {}
+
+
+def flush_all() -> None:
+    """Write every answer still waiting (the kernel is shutting down: no one to tell, nothing to raise)."""
+    for pending in list(_stores.values()):
+        try:
+            pending.flush(notify=False)
+        except OSError:
+            pass
+
+
+atexit.register(flush_all)
 
 
 def store() -> AnswerStore:

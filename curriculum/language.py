@@ -52,6 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # saving
     "saved": {"ar": "✔ حُفظت إجابتك ({time})", "en": "✔ Answer saved ({time})"},
     "not_answered": {"ar": "لم تُجب بعد.", "en": "Not answered yet."},
+    "saving": {"ar": "… تُحفظ إجابتك حين تتوقف عن الكتابة.", "en": "… Your answer is saved when you pause typing."},
     "partial": {
         "ar": "◐ أجبت عن {answered} من {total}. حُفظت إجابتك ({time})",
         "en": "◐ {answered} of {total} answered. Answer saved ({time})",

@@ -12,7 +12,7 @@ import os
 import warnings
 from pathlib import Path
 
-from traitlets import Bool, Enum, HasTraits, Int, Unicode, default
+from traitlets import Bool, Enum, Float, HasTraits, Int, Unicode, default
 
 LANGUAGES = ("ar", "en")
 
@@ -49,6 +49,17 @@ class Settings(HasTraits):
     )
     max_text_chars = Int(
         6000, help="Longest written answer kept for one item.",
+    )
+    text_save_delay = Float(
+        0.8, min=0.0,
+        help="Seconds of no typing after which a written answer is saved (curriculum/pause.py), "
+        "not a write per keystroke. It is also saved with any other answer and when the kernel "
+        "shuts down; 0 saves every change.",
+    )
+    text_max_unsaved = Float(
+        1.2, min=0.0,
+        help="A trainee who types on without pausing is saved this many seconds after the first "
+        "unsaved keystroke: the most typing a killed kernel can lose.",
     )
     shuffle_options = Bool(
         help="Show each trainee an item's options (choices, matching targets, classify "

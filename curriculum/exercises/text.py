@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from .. import answers as answer_file
 from ..language import message
+from ..pause import Debounce
 from ..normalize import normalize_text
 from ..settings import settings
 from .base import Exercise, KeyError_, NotAnswered, Score, validating
@@ -50,6 +52,10 @@ class FreeText(Exercise):
     """A written answer the instructor grades in nbgrader's formgrader.
 
     The grader copies it into the item's manually graded cell; it has no key.
+    Typing is recorded at once but written when the trainee pauses
+    (``settings.text_save_delay``), with any other answer saved meanwhile, or
+    when the kernel shuts down; until then the status says it is being saved.
+    A value set from code is saved at once.
     """
 
     kind = "free"
@@ -62,10 +68,19 @@ class FreeText(Exercise):
             raise NotAnswered(self.item_id, 0, 1)
 
     def _build(self):
+        self._typing = False
+        self._pause = Debounce(settings.text_save_delay, self._save_pending)
         self._area = widgets.Textarea(
             continuous_update=True, rows=6, layout=widgets.Layout(width="100%"))
-        self._area.observe(lambda c: self._from_controls(c["new"]), "value")
+        self._area.observe(self._typed, "value")
         return self._area
+
+    def _typed(self, change):
+        self._typing = True
+        try:
+            self._from_controls(change["new"])
+        finally:
+            self._typing = False
 
     def _show(self, value):
         if self._area.value != (value or ""):
@@ -81,7 +96,30 @@ class FreeText(Exercise):
         return value if value.strip() else None
 
     def _on_value(self, change):
+        self._pause.delay = settings.text_save_delay
+        self._pause.max_wait = settings.text_max_unsaved  # a steady typist: about a second at risk, at most
+        if self._typing and self._pause.delay > 0 and self._pause.touch():
+            store = answer_file.store()
+            store.save(self.item_id, change["new"], self.kind, later=True)
+            store.on_written[self.item_id] = self._written
+            self._set_status("saving")
+            return
+        self._pause.cancel()  # saved now: nothing left to wait for
         super()._on_value(change)
+        if getattr(self, "_cut", False):
+            self._set_status("too_long", limit=settings.max_text_chars)
+
+    def _save_pending(self):
+        """The trainee paused: write what they typed (unless another save already did)."""
+        try:
+            answer_file.store().flush()
+        except OSError as err:
+            self._set_status("save_failed", error=err.strerror or err)
+
+    def _written(self):
+        """What was typed is on disk (by the pause, another item's save or a flush)."""
+        self._pause.cancel()
+        self._set_saved_status(self.value, self._saved_time())
         if getattr(self, "_cut", False):
             self._set_status("too_long", limit=settings.max_text_chars)
 
