@@ -153,7 +153,9 @@
     state.view = view;
     state.index = view.position - 1;
     if (fresh) {
-      state.met = new Set(view.marks ? view.marks.met : []);
+      // choices saved under an earlier rubric: only criteria it still has
+      const numbers = new Set(state.rubric.criteria.map((c) => c.number));
+      state.met = new Set((view.marks ? view.marks.met : []).filter((n) => numbers.has(n)));
       $("adjustment").value = view.marks && view.marks.adjustment ? number(view.marks.adjustment) : "";
       $("reason").value = view.marks ? view.marks.reason : "";
       $("comment").value = view.marks ? view.marks.comment : "";
