@@ -24,7 +24,8 @@ from curriculum.settings import ANSWERS_FILENAME
 from . import simulate
 from .reporting import cohort, report, roster
 from .config import Layout
-from .course import Course
+from .certificates import issue
+from .course import Course, StepResult
 from .keys import notebook_keys, written_items
 
 
@@ -39,6 +40,8 @@ class DemoResult:
     report: Path | None = None
     results: Path | None = None                     # the full per-module tables
     foreign: set = field(default_factory=set)       # (module, trainee) who handed in a classmate's answers file
+    certificates: list = field(default_factory=list)  # grading/certificates: issued to those who completed
+    verified: str = ""                              # one certificate code checked, as an instructor would
     seconds: float = 0.0
 
 
@@ -127,6 +130,10 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
     result.grades_csv = course.export(layout.base / "grades.csv", roster=layout.base / "roster.csv")
     result.report = report.render(cohort.gather(course, modules, roster=trainees), layout.base / "report.html",
                                   title="Himaya cohort report — simulated demo cohort")
+    try:  # certificates for those who completed the course by the syllabus's rule, and one code checked
+        result.certificates, result.verified = issue.issue_and_check(course, trainees, layout.base / "certificates")
+    except issue.CERTIFICATE_ERRORS as err:
+        result.failures.append(("certificates", StepResult("-", False, str(err))))
     result.seconds = time.perf_counter() - started
     result.results = layout.base / "results.txt"
     result.results.write_text(tables(result) + "\n", encoding="utf-8")
@@ -201,6 +208,8 @@ def table(result: DemoResult) -> str:
     lines.append(f"grades.csv:  {result.grades_csv}")
     lines.append(f"feedback:    {base.step('feedback')}/<trainee>/<module>/*.html")
     lines.append(f"gradebook:   {base.db_url}")
+    if result.verified:
+        lines.append(f"certificates: {len(result.certificates)} in {base.base / 'certificates'}; {result.verified}")
     if result.failures:
         lines.append("\nproblems:")
         lines += [f"  {m} {r.trainee}: {r.detail.splitlines()[-1] if r.detail else 'failed'}" for m, r in result.failures]

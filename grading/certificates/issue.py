@@ -155,3 +155,13 @@ def verify(text: str, register_path: Path, secret: bytes) -> Verdict:
 
 #: What the command line reports as one line naming what to fix
 CERTIFICATE_ERRORS = (CertificateError, rules.RuleError, signature.SecretProblem, FontMissing)
+
+
+def issue_and_check(course, trainees: dict[str, Trainee], to: Path) -> tuple[list[Issued], str]:
+    """``make demo``'s step: certificates for those who qualify, then the first code checked as an instructor would."""
+    records, _, _ = issue(course, trainees, to)
+    if not records:
+        return records, "no trainee completed the course by the syllabus's rule"
+    settings = Certificates(config=course.config)
+    secret = signature.course_secret(course.layout.base / settings.secret_file, create=False)
+    return records, f"python -m grading verify {records[0].code} → {verify(records[0].code, to / REGISTER, secret).message}"

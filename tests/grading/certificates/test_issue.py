@@ -100,3 +100,10 @@ def test_a_broken_register_is_named(course_layout):
     (folder / issue.REGISTER).write_text("[1, 2", encoding="utf-8")
     with pytest.raises(issue.CertificateError, match="not a certificate register"):
         issued(course_layout)
+
+
+def test_the_demo_step_issues_and_checks_one(course_layout):
+    records, said = issue.issue_and_check(Course(course_layout), roster.read(course_layout.base / "roster.csv"),
+                                          course_layout.base / "certificates")
+    assert len(records) == 2
+    assert said.startswith(f"python -m grading verify {records[0].code} → genuine: {records[0].name}")
