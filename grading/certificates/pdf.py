@@ -38,7 +38,8 @@ class Content:
 
 
 def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    """Hours as the register keeps them (two decimals at most: 9.75, not 9.8)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def render(content: Content, path: Path, fonts: tuple[Path, Path], shaping: bool = True) -> Path:
@@ -95,13 +96,13 @@ def render(content: Content, path: Path, fonts: tuple[Path, Path], shaping: bool
     pdf.set_draw_color(*GREY)
     if shaping:
         pdf.set_text_shaping(True)
-    with pdf.table(col_widths=(47, 8, 45), text_align=("LEFT", "CENTER", "RIGHT"), line_height=4.4,
+    with pdf.table(col_widths=(45, 11, 44), text_align=("LEFT", "CENTER", "RIGHT"), line_height=4.4,
                    first_row_as_headings=True, borders_layout="HORIZONTAL_LINES", padding=0.8) as table:
-        table.row(["Module", "h · س", "الوحدة"])
+        table.row(["Module", "min · دقيقة", "الوحدة"])
         for title, module_hours in content.modules:
-            table.row([title["en"], _hours(module_hours), title["ar"]])
+            table.row([title["en"], f"{round(module_hours * 60)}", title["ar"]])
         pdf.set_font("cert", "B", 9)
-        table.row(["Total", hours, "المجموع"])
+        table.row([f"Total: {hours} hours", f"{round(content.hours * 60)}", f"المجموع: {hours} ساعة"])
 
     # the verification code, in both languages
     y = pdf.h - 37
