@@ -3,10 +3,15 @@
 matplotlib ≥ 3.11 shapes Arabic itself (no arabic-reshaper, no python-bidi:
 they render reversed on 3.11).  The font list falls back glyph by glyph, so
 an Arabic family comes first and DejaVu Sans catches Latin text and digits.
+
+matplotlib is imported by the first figure drawn, not with the course: a
+module's first cell is ready half a second sooner, and a module without
+figures never pays for it.  Every figure function applies the course style
+itself (:func:`use_course_style`), so a figure looks the same either way.
 """
 from __future__ import annotations
 
-import matplotlib
+import sys
 
 from .language import Text, pick
 from .settings import settings
@@ -30,11 +35,19 @@ def available_fonts() -> list[str]:
 
 def use_course_style() -> None:
     """Course fonts and colours for every figure drawn after this call."""
+    import matplotlib
+
     matplotlib.rcParams["font.family"] = available_fonts()
     matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=PALETTE)
     matplotlib.rcParams["figure.dpi"] = 100
     matplotlib.rcParams["axes.spines.top"] = False
     matplotlib.rcParams["axes.spines.right"] = False
+
+
+def style_if_loaded() -> None:
+    """The course style now if matplotlib is already imported; otherwise the first figure function applies it."""
+    if "matplotlib" in sys.modules:
+        use_course_style()
 
 
 SYNTHETIC = {"ar": "بيانات مُصطنعة لأغراض التدريب", "en": "Synthetic training data"}

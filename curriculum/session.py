@@ -8,7 +8,7 @@ from importlib import resources
 import ipywidgets as widgets
 
 from . import answers
-from .figures import use_course_style
+from .figures import style_if_loaded, use_course_style
 from .language import message
 from .settings import LANGUAGES, settings
 
@@ -37,8 +37,11 @@ def start(module: str) -> widgets.VBox:
     default the next time the notebook opens, and the grader writes feedback
     in it (with the first answer; in an analyst lab, as soon as it is picked).
     """
-    use_course_style()
     lab = bool(re.match(r"m\d{2}[a-z]-", module))  # an analyst lab: no widget will record the language
+    if lab:
+        use_course_style()  # the trainee draws with matplotlib directly
+    else:
+        style_if_loaded()  # a core module draws only through curriculum's figure functions, which style
     store = answers.store()
     if store.answers.items or store.path.exists():
         settings.language = store.answers.language

@@ -6,10 +6,12 @@ gets the same data, so an answer can be checked against their own figure.
 from __future__ import annotations
 
 import hashlib
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .settings import settings
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def seed(module: str, trainee: str | None = None) -> int:
@@ -18,7 +20,9 @@ def seed(module: str, trainee: str | None = None) -> int:
 
 
 def rng(module: str, trainee: str | None = None) -> np.random.Generator:
-    """A random generator fixed by ``module`` and the trainee's id."""
+    """A random generator fixed by ``module`` and the trainee's id (numpy is imported when first needed)."""
+    import numpy as np
+
     return np.random.default_rng(seed(module, trainee))
 
 

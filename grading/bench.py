@@ -17,6 +17,11 @@ Then it grades every core module of the course for the same cohort with one
 command of the course, ``python -m grading autograde --all`` (``all_core_modules``),
 the 60-second goal of issue #7.
 
+Then what a trainee waits for (``grading/bench_trainee.py``): every core module
+executed headless, kernel start included, its time split by stage, and how fast
+an answer reaches the disk (``build/bench/trainee.json`` and ``trainee.txt``);
+``--trainee`` runs only that part, in a few minutes.
+
 Writes ``build/bench/autograde.json`` with both wall times, the speed-up, the
 peak memory of the grading processes and ``identical_scores`` (true only when
 every trainee's every item scored the same both ways).  A benchmark, not a
@@ -237,7 +242,16 @@ def main(argv=None) -> int:
     parser.add_argument("--no-all-core", dest="all_core", action="store_false",
                         help="skip grading every core module with the course's command")
     parser.add_argument("--to", default=str(REPO / "build" / "bench" / "autograde.json"))
+    parser.add_argument("--trainee", action="store_true",
+                        help="only the trainee's side: module execution by stage, answers on disk (bench_trainee.py)")
+    parser.add_argument("--no-trainee", dest="trainee_part", action="store_false",
+                        help="skip the trainee's side")
     args = parser.parse_args(argv)
+    if args.trainee:
+        from . import bench_trainee
+
+        bench_trainee.run(to=Path(args.to).parent)
+        return 0
     os.environ.setdefault("HIMAYA_ANSWERS_DIR", str(REPO / "build" / "bench"))  # never beside the sources
     results = [bench_module(REPO, module, args.trainees, args.jobs) for module in args.modules]
     everything = bench_all_core(REPO, args.trainees, args.jobs) if args.all_core else None
@@ -256,6 +270,10 @@ def main(argv=None) -> int:
         print(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees, one run: "
               f"{everything['total_seconds']} s ({everything['per_notebook_ms']} ms per notebook)")
     print(f"wrote {out}")
+    if args.trainee_part:
+        from . import bench_trainee
+
+        bench_trainee.run(to=out.parent)
     return 0 if all(r["identical_scores"] for r in results) else 1
 
 
