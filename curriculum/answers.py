@@ -107,7 +107,9 @@ def read(path: Path, *, trainee: str | None = None, max_bytes: int | None = None
         empty.problem = Problem("file_oversized", {"size": err.size})
         return empty
     except OSError as err:
-        empty.problem = Problem("file_corrupt_grading", {"error": err.strerror or str(err)})
+        # a folder: IsADirectoryError; a pipe or device in its place: read_limited's plain OSError
+        what = type(err).__name__ if type(err) is not OSError else "not a regular file"
+        empty.problem = Problem("file_corrupt_grading", {"error": what})
         return empty
     try:
         data = json.loads(raw.decode("utf-8"))

@@ -49,7 +49,10 @@ def parse_number(text) -> float:
     if isinstance(text, bool):
         raise ValueError("not a number")
     if isinstance(text, (int, float)):
-        return _finite(float(text))
+        try:
+            return _finite(float(text))
+        except OverflowError:  # an int past float's range (a crafted answers file)
+            raise ValueError("give a finite number") from None
     raw = drop_format_characters(unicodedata.normalize("NFKC", str(text))).strip()
     raw = raw.translate(_LETTERS).replace("٬", "").replace(" ", "")
     if raw.count(",") == 1 and "." not in raw and len(raw.split(",")[1]) != 3:

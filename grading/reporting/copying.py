@@ -72,7 +72,10 @@ def _plain(value):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int past float's range: compared as written
+            return str(value)
     if isinstance(value, str):
         return normalize_text(value)
     if isinstance(value, list):
@@ -109,7 +112,7 @@ def canonical(value, kind: str | None) -> str | None:
         else:
             value = _plain(value)
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):
+    except (TypeError, ValueError, OverflowError, RecursionError):
         return None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from adversary import FIXTURE_NOTEBOOKS, MODULE, NOTEBOOK
+from adversary import FIXTURE_NOTEBOOKS, MODULE, NOTEBOOK, open_course
 
 CODE_CELLS = ("lab-double", "lab-double-test")
 
@@ -26,3 +26,11 @@ def core_module(root: Path) -> None:
     nb = nbformat.read(str(path), as_version=4)
     nb.cells = [c for c in nb.cells if grade_id(c) not in CODE_CELLS]
     nbformat.write(nb, str(path))
+
+
+def released_core(root: Path, **release):
+    """A course at ``root`` whose one module is the core fixture, released (``release``: e.g. ``duedate=``)."""
+    core_module(root)
+    course = open_course(root)
+    course.release(MODULE, **release)
+    return course

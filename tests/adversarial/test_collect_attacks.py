@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import io
 import json
-import tracemalloc
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from traitlets.config import Config
 
 import zip_forge
 from adversary import MODULE, NOTEBOOK, PERFECT, Submission, grader_environment, open_course
-from core_course import core_module
+from core_course import released_core
 from curriculum.settings import ANSWERS_FILENAME
 from fixture_answers import WIDGET_POINTS
 from grading import cli
@@ -57,9 +55,7 @@ def honest_zip(path: Path, files, prefix: str = "") -> Path:
 def cohort(tmp_path_factory):
     """A released core module; three honest trainees' folders (every widget answer right) and a zip folder."""
     root = tmp_path_factory.mktemp("collect-zips")
-    core_module(root)
-    course = open_course(root)
-    course.release(MODULE)
+    course = released_core(root)
     folders = {}
     for trainee in HONEST:
         sub = Submission(trainee, course.fetch(MODULE, trainee, root / "trainees" / trainee), course)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from adversary import MODULE, PERFECT, Submission, open_course
-from core_course import core_module
+from adversary import MODULE, PERFECT, Submission
+from core_course import released_core
 from test_collect_timestamps import run
 
 HUGE = 200 * 1000 * 1000  # bytes: over nbgrader's max_dir_size (100 000 kB)
@@ -26,9 +26,7 @@ def inflate(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     root = tmp_path_factory.mktemp("collect-exchange")
-    core_module(root)
-    course = open_course(root)
-    course.release(MODULE)
+    course = released_core(root)
     inbound = course.layout.exchange / "himaya" / "inbound"
     for trainee in ("a-huge", "a-resubmits", "t-honest"):
         workspace = root / "trainees" / trainee

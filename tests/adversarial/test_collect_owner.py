@@ -16,8 +16,8 @@ import shutil
 
 import pytest
 
-from adversary import MODULE, PERFECT, Submission, open_course
-from core_course import core_module
+from adversary import MODULE, PERFECT, Submission
+from core_course import released_core
 from test_collect_timestamps import run
 
 GENUINE, IMPOSTOR, HONEST = "daemon", "nobody", "bin"  # accounts every Debian system has
@@ -30,9 +30,7 @@ def collected(tmp_path_factory):
             pytest.fail("the exchange owner test needs root (CI runs as root)")
         pytest.skip("needs root to give folders to other Unix accounts")
     root = tmp_path_factory.mktemp("collect-owner")
-    core_module(root)
-    course = open_course(root)
-    course.release(MODULE)
+    course = released_core(root)
     inbound = course.layout.exchange / "himaya" / "inbound"
     for trainee in (GENUINE, HONEST):
         workspace = root / "trainees" / trainee

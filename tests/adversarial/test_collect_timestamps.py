@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 
 from adversary import MODULE, PERFECT, Submission, grader_environment, open_course
-from core_course import core_module
+from core_course import released_core
 from grading import cli
 
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
@@ -75,9 +75,7 @@ HONEST = "t-honest"
 @pytest.fixture(scope="module")
 def course_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("timestamps")
-    core_module(root)
-    course = open_course(root)
-    course.release(MODULE, duedate=DUE)
+    course = released_core(root, duedate=DUE)
     inbound = course.layout.exchange / "himaya" / "inbound"
     folders = {}
     for trainee in [HONEST, *ATTACKS, "a-no-time"]:

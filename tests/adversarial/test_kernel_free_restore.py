@@ -14,9 +14,9 @@ from __future__ import annotations
 import pytest
 
 from adversary import (
-    BLANK, CONTROL, CONTROL_ESSAY, MODULE, PERFECT, WIDGET_GRADE_IDS, Submission, cell_of, grade, open_course,
+    BLANK, CONTROL, CONTROL_ESSAY, MODULE, PERFECT, WIDGET_GRADE_IDS, Submission, cell_of, grade,
 )
-from core_course import core_module, grade_id as _grade_id
+from core_course import grade_id as _grade_id, released_core
 from fixture_answers import WIDGET_POINTS
 
 PATH = "kernel-free"
@@ -78,9 +78,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("kernel-free-restore")
-    core_module(root)
-    course = open_course(root)
-    course.release(MODULE)
+    course = released_core(root)
     assert not course.executes(MODULE), "the core fixture must be graded without a kernel"
     trainees = {CONTROL: None, BLANK: None, **{f"a-{name}": mutate for name, (mutate, _) in CASES.items()}}
     for trainee, mutate in trainees.items():

@@ -16,8 +16,8 @@ import pytest
 from traitlets.config import Config
 
 import zip_forge
-from adversary import MODULE, NOTEBOOK, PERFECT, Submission, open_course
-from core_course import core_module
+from adversary import MODULE, NOTEBOOK, PERFECT, Submission
+from core_course import released_core
 from curriculum.settings import ANSWERS_FILENAME
 from grading.config import Layout
 from grading.course import Course
@@ -43,9 +43,7 @@ def nested(files, depth: int) -> bytes:
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     root = tmp_path_factory.mktemp("zip-limits")
-    core_module(root)
-    course = open_course(root)
-    course.release(MODULE)
+    course = released_core(root)
     files = {}
     for trainee in ("t-honest", "t-honest-inner-zip", "b-bomb", "b-nested", "b-files", "b-ratio", "b-liar"):
         sub = Submission(trainee, course.fetch(MODULE, trainee, root / "trainees" / trainee), course)

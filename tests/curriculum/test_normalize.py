@@ -114,3 +114,9 @@ def test_parse_number_refuses_booleans(value):
 def test_parse_number_refuses_none():
     with pytest.raises(ValueError):
         parse_number(None)
+
+
+def test_an_integer_past_floats_range_is_not_a_number_not_a_crash():
+    """A crafted answers file's 10**400 crashed the cohort report's copying check (OverflowError)."""
+    with pytest.raises(ValueError, match="finite"):
+        parse_number(10 ** 400)
