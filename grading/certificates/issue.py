@@ -8,6 +8,7 @@ fails.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -72,7 +73,9 @@ def standings(course, rule: rules.CompletionRule) -> dict[str, rules.Decision]:
 
 
 def _filename(trainee: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", trainee).lstrip(".") or "trainee"
+    """A file name for the trainee's PDF; an id with other characters gets a short hash so two never collide."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", trainee).lstrip(".") or "trainee"
+    return safe if safe == trainee else f"{safe}-{hashlib.sha256(trainee.encode()).hexdigest()[:8]}"
 
 
 def read_register(path: Path) -> dict:
@@ -133,6 +136,8 @@ def verify(text: str, register_path: Path, secret: bytes) -> Verdict:
     if code is None:
         return Verdict(False, f"{text!r} is not a certificate code: a code has 16 letters and digits, "
                               "as XXXX-XXXX-XXXX-XXXX")
+    if Path(register_path).is_dir():  # the certificates' folder given for the register
+        register_path = Path(register_path) / REGISTER
     if not Path(register_path).is_file():
         raise CertificateError(f"{register_path}: no certificate register here; give the folder the certificates "
                                "were written to (--register FOLDER/register.json)")

@@ -16,6 +16,7 @@ from fpdf.enums import Align, XPos, YPos
 GOLD, INK, GREY = (150, 112, 40), (25, 32, 48), (95, 100, 110)
 #: Where the name lines are drawn (mm from the top; height), with 3 mm free above (tall letters rise into it):
 #: tests crop them from a rendering of the page
+TITLE_AR = (31.0, 15.0)
 NAME_AR = (62.0, 16.0)
 NAME_EN = (124.0, 13.0)
 
@@ -75,7 +76,7 @@ def render(content: Content, path: Path, fonts: tuple[Path, Path], shaping: bool
     hours = _hours(content.hours)
     # Arabic first
     line(content.course["ar"], 13, y=18, colour=GREY, rtl=True)
-    line("شهادة إتمام", 26, y=32, style="B", colour=GOLD, rtl=True)
+    line("شهادة إتمام", 26, y=TITLE_AR[0], style="B", colour=GOLD, height=TITLE_AR[1], rtl=True)
     line(f"تشهد {ar} بإتمام", 14, y=50, rtl=True)
     line(content.name, 26, y=NAME_AR[0], style="B", height=NAME_AR[1], rtl=True)
     # year/month/day with slashes: fpdf2's bidi turns 2026-12-07 into 07-12-2026 inside Arabic, not 2026/12/07

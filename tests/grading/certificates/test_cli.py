@@ -25,6 +25,7 @@ def test_certificates_then_verify(course_layout, capsys, tmp_path):
 
     code, out, _ = run(capsys, course_layout, "verify", printed, "--register", str(folder / issue.REGISTER))
     assert code == 0 and out.startswith("genuine: ليلى سعيد الخطيب (t-complete)")
+    assert run(capsys, course_layout, "verify", printed, "--register", str(folder))[0] == 0  # the folder will do
     forged = printed[:-1] + ("A" if printed[-1] != "A" else "B")
     code, out, _ = run(capsys, course_layout, "verify", forged, "--register", str(folder / issue.REGISTER))
     assert code == 1 and out.startswith("NOT genuine")

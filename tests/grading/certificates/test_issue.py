@@ -107,3 +107,9 @@ def test_the_demo_step_issues_and_checks_one(course_layout):
                                           course_layout.base / "certificates")
     assert len(records) == 2
     assert said.startswith(f"python -m grading verify {records[0].code} → genuine: {records[0].name}")
+
+
+def test_odd_trainee_ids_get_their_own_file():
+    assert issue._filename("t-1") == "t-1"
+    assert issue._filename("../a/b") != issue._filename("../a_b")
+    assert "/" not in issue._filename("../a/b") and not issue._filename("../a/b").startswith(".")

@@ -65,7 +65,9 @@ def reference(text: str, font, engine=ImageFont.Layout.RAQM, direction="rtl") ->
 def likeness(a: Image.Image, b: Image.Image) -> float:
     """How alike two inks are: the overlap of their strokes at one size, times how alike their proportions are."""
     a, b = ink(a), ink(b)
-    masks = [np.asarray(i.resize(SIZE).filter(ImageFilter.MinFilter(5))) < 128 for i in (a, b)]
+    # ink is whatever is darker than halfway between the text's colour (gold, black) and the paper
+    masks = [np.asarray(i.resize(SIZE).filter(ImageFilter.MinFilter(5))) for i in (a, b)]
+    masks = [m < (int(m.min()) + 255) / 2 for m in masks]
     overlap = (masks[0] & masks[1]).sum() / (masks[0] | masks[1]).sum()
     ra, rb = a.width / a.height, b.width / b.height
     return float(overlap * min(ra, rb) / max(ra, rb))
@@ -92,11 +94,18 @@ def test_the_arabic_name_is_shaped_right_to_left(tmp_path, fonts, where):
     assert ok, scores
 
 
+def test_the_arabic_title_is_shaped_on_a_certificate_with_a_latin_name(tmp_path, fonts):
+    """As on the demo cohort's certificates (names like "Trainee 1")."""
+    page = rendered(pdf.render(content("Trainee 1"), tmp_path / "c.pdf", fonts))
+    ok, scores = shaped_right(band(page, pdf.TITLE_AR), "شهادة إتمام", fonts[1])
+    assert ok, scores
+
+
 def test_unshaped_arabic_fails_the_check(tmp_path, fonts):
     """What the check exists for: a certificate drawn without shaping (reversed, disconnected letters) fails it."""
     page = rendered(pdf.render(content(), tmp_path / "c.pdf", fonts, shaping=False))
-    for where in (pdf.NAME_AR, pdf.NAME_EN):
-        ok, scores = shaped_right(band(page, where), NAME, fonts[1])
+    for where, text in ((pdf.NAME_AR, NAME), (pdf.NAME_EN, NAME), (pdf.TITLE_AR, "شهادة إتمام")):
+        ok, scores = shaped_right(band(page, where), text, fonts[1])
         assert not ok, scores
 
 
