@@ -198,6 +198,7 @@ def drive(persona: str, keys: dict, written: list[str]) -> dict:
         for item in written:
             click(REGISTRY[item], OWN_WORDS.get(persona, WRITTEN[style])[settings.language])
             given[item] = REGISTRY[item].value
+    answers.flush_all()  # the trainee pauses after typing (a written answer is saved at a pause: curriculum/pause.py)
     return given
 
 

@@ -305,3 +305,22 @@ def test_grading_kernels_log_only_errors():
     manager = TraineeKernelManager(kernel_name="python3")
     manager.connection_file = "/tmp/kernel-test.json"
     assert manager.format_kernel_cmd()[-len(QUIET_KERNEL):] == QUIET_KERNEL
+
+
+def test_a_written_answer_is_on_disk_when_the_simulated_trainee_is_done(tmp_path):
+    """A written answer is saved at a pause (curriculum/pause.py); the kernel lives on to the next
+    module, so the simulated trainee's answers file must hold it as soon as work_through returns."""
+    import json
+
+    from grading.simulate import WRITTEN, Session
+
+    folder = tmp_path / "t-perfect"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from curriculum import exercises as ex\n"
+        "ex.FreeText('m99.w1', {'ar': 'اكتب ما تفعله أولًا', 'en': 'Write what you do first'})")])
+    nbformat.write(nb, folder / "written.ipynb")
+    with Session("t-perfect") as session:
+        simulate.work_through(folder, "written.ipynb", "t-perfect", {}, ["m99.w1"], session=session)
+        saved = json.loads((folder / "himaya-answers.json").read_text(encoding="utf-8"))
+    assert saved["answers"]["m99.w1"]["value"] == WRITTEN["right"]["ar"]
