@@ -183,6 +183,18 @@ def cmd_verify(args) -> int:
     try:
         secret = signature.course_secret(course.layout.base / settings.Certificates(config=course.config).secret_file,
                                          create=False)
+        if args.page:
+            from .certificates import page
+
+            httpd = page.server(register, secret, args.port)
+            print(f"checking codes at http://127.0.0.1:{httpd.server_address[1]}/ (this machine only; Ctrl-C stops)")
+            try:
+                httpd.serve_forever()
+            except KeyboardInterrupt:
+                pass
+            return 0
+        if not args.code:
+            raise PipelineError("give the code to check (or --page for a page to check codes in)")
         verdict = issue.verify(args.code, register, secret)
     except issue.CERTIFICATE_ERRORS as err:
         raise PipelineError(str(err)) from None
@@ -276,7 +288,9 @@ def main(argv=None) -> int:
     p.add_argument("--to", help="folder for the PDFs and their register (default: <work>/certificates)")
     p.set_defaults(func=cmd_certificates)
     p = sub.add_parser("verify", help="say whether a certificate's code is genuine, and for whom")
-    p.add_argument("code", help="the code printed on the certificate, e.g. 7K2M-9QXW-3HPD-Z4TB")
+    p.add_argument("code", nargs="?", help="the code printed on the certificate, e.g. 7K2M-9QXW-3HPD-Z4TB")
+    p.add_argument("--page", action="store_true", help="serve a page to check codes in, on this machine only")
+    p.add_argument("--port", type=int, default=0, help="the page's port (default: a free one)")
     p.add_argument("--register", help="the register the certificates were issued with "
                                       "(default: <work>/certificates/register.json)")
     p.set_defaults(func=cmd_verify)

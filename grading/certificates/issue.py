@@ -50,6 +50,7 @@ class Verdict:
     genuine: bool
     message: str
     issued: Issued | None = None
+    reason: str = ""  # not-a-code, never-issued, altered (for the page's Arabic)
 
 
 def submission_days(course, modules) -> dict[tuple[str, str], date]:
@@ -135,7 +136,7 @@ def verify(text: str, register_path: Path, secret: bytes) -> Verdict:
     code = signature.normalise(text)
     if code is None:
         return Verdict(False, f"{text!r} is not a certificate code: a code has 16 letters and digits, "
-                              "as XXXX-XXXX-XXXX-XXXX")
+                              "as XXXX-XXXX-XXXX-XXXX", reason="not-a-code")
     if Path(register_path).is_dir():  # the certificates' folder given for the register
         register_path = Path(register_path) / REGISTER
     if not Path(register_path).is_file():
@@ -144,16 +145,17 @@ def verify(text: str, register_path: Path, secret: bytes) -> Verdict:
     register = read_register(register_path)
     record = register["certificates"].get(code)
     if record is None:
-        return Verdict(False, f"NOT genuine: {code} was never issued by this course")
+        return Verdict(False, f"NOT genuine: {code} was never issued by this course", reason="never-issued")
     try:
         issued = Issued(**record)
     except TypeError:
-        return Verdict(False, f"NOT genuine: the register's record of {code} is incomplete (altered)")
+        return Verdict(False, f"NOT genuine: the register's record of {code} is incomplete (altered)",
+                       reason="altered")
     expected = signature.code(secret, register.get("course", ""), issued.trainee, issued.name, issued.date,
                               list(issued.modules))
     if not hmac.compare_digest(expected, code):
         return Verdict(False, f"NOT genuine: the register's record of {code} does not match its signature: the record "
-                              "was altered, or the code was made with another course's secret")
+                              "was altered, or the code was made with another course's secret", reason="altered")
     return Verdict(True, f"genuine: {issued.name} ({issued.trainee}) completed the course on {issued.date}: "
                          f"{len(issued.modules)} modules, {issued.hours:g} hours ({issued.file})", issued)
 

@@ -45,5 +45,7 @@ def test_bad_input_is_one_line_naming_what_to_fix(course_layout, capsys, tmp_pat
     code, _, err = run(capsys, course_layout, "certificates", "--roster", str(tmp_path / "none.csv"))
     assert code == 2 and "no roster at" in err and "--roster FILE" in err
     code, out, _ = run(capsys, course_layout, "certificates")
+    code, _, err = run(capsys, course_layout, "verify")
+    assert code == 2 and "give the code to check (or --page for a page to check codes in)" in err
     code, out, _ = run(capsys, course_layout, "verify", "not-a-code")
     assert code == 1 and "is not a certificate code" in out
