@@ -113,3 +113,14 @@ def test_odd_trainee_ids_get_their_own_file():
     assert issue._filename("t-1") == "t-1"
     assert issue._filename("../a/b") != issue._filename("../a_b")
     assert "/" not in issue._filename("../a/b") and not issue._filename("../a/b").startswith(".")
+
+
+def test_the_issuing_unit_comes_from_the_course_settings(course_layout):
+    import pypdfium2 as pdfium
+
+    (course_layout.root / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.Certificates.issuing_unit_ar = "مديرية التدريب"\n'
+        'c.Certificates.issuing_unit_en = "Training Directorate"\n', encoding="utf-8")
+    issued(course_layout)
+    text = pdfium.PdfDocument(str(course_layout.base / "certificates" / "t-latin.pdf"))[0].get_textpage().get_text_range()
+    assert "Training Directorate certifies that" in text and "تشهد مديرية التدريب بإتمام" in text
