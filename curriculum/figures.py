@@ -42,6 +42,34 @@ def use_course_style() -> None:
     matplotlib.rcParams["figure.dpi"] = 100
     matplotlib.rcParams["axes.spines.top"] = False
     matplotlib.rcParams["axes.spines.right"] = False
+    if SKIP_REPL_DRAW:
+        _skip_repl_draw()
+
+
+#: Drop pyplot's draw of every figure after each cell where the inline backend renders them anyway.
+SKIP_REPL_DRAW = True
+
+
+def _skip_repl_draw() -> None:
+    """In a kernel with the inline backend, stop pyplot drawing each new figure after the cell.
+
+    After every cell IPython runs pyplot's ``draw_all`` (an Agg draw, thrown
+    away) and then the inline backend's ``flush_figures``, which draws the
+    figure again to make the PNG and closes it: a third of the figure time went
+    to a picture no one saw.  The PNG is the same (tests/curriculum/test_figure_draws.py).
+    pyplot sets its backend up (and the hook with it) at the first figure, so
+    with no figure open yet it is set up here first; ``plt.ion()`` or another
+    backend installs the hook again, and the next figure function removes it.
+    """
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    backend = str(pyplot.rcParams["backend"])
+    if "inline" not in backend:
+        return
+    if not pyplot.get_fignums():  # nothing to close: switching to the same backend only sets it up
+        pyplot.switch_backend(backend)
+    pyplot.uninstall_repl_displayhook()
 
 
 def style_if_loaded() -> None:
