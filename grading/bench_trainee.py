@@ -36,11 +36,13 @@ from jupyter_core.utils import run_sync
 
 from .config import REPO
 
-STAGES = ("kernel_start", "import", "fonts", "data", "figure_draw", "figure_render", "widgets", "other", "shutdown")
+STAGES = ("kernel_start", "import", "fonts", "data", "figure_draw", "figure_render", "widgets", "kernel_other",
+          "messages", "shutdown")
 LABELS = {
     "kernel_start": "kernel start", "import": "imports", "fonts": "fonts + style", "data": "synthetic data",
     "figure_draw": "figures: draw", "figure_render": "figures: render (layout, shaping, PNG)",
-    "widgets": "widgets", "other": "other (nbclient messages, display)",
+    "widgets": "widgets", "kernel_other": "rest of the cells, in the kernel",
+    "messages": "nbclient ↔ kernel messages",
     "shutdown": "kernel shutdown",
 }
 
@@ -49,6 +51,16 @@ PROFILER = r'''
 import builtins as _b, sys as _sys, time as _time, functools as _ft, json as _json
 _HB = {"import": 0.0, "fonts": 0.0, "data": 0.0, "figure_draw": 0.0, "figure_render": 0.0, "widgets": 0.0}
 _HB_STACK = [0.0]
+_HB_CELLS = [0.0, _time.perf_counter()]  # seconds inside the kernel's run_cell, start of the current one
+
+def _hb_pre(*args):
+    _HB_CELLS[1] = _time.perf_counter()
+
+def _hb_post(*args):
+    _HB_CELLS[0] += _time.perf_counter() - _HB_CELLS[1]
+
+get_ipython().events.register("pre_run_cell", _hb_pre)
+get_ipython().events.register("post_run_cell", _hb_post)
 
 def _hb_timed(stage, fn):
     @_ft.wraps(fn)
@@ -129,7 +141,7 @@ _b.__import__ = _hb_importing
 '''
 
 IMPORT_DATASET = "import curriculum\n{extra}"
-REPORT = "_b.__import__ = _hb_import\nprint('HIMAYA-BENCH', _json.dumps(_HB))"
+REPORT = "_b.__import__ = _hb_import\nprint('HIMAYA-BENCH', _json.dumps({**_HB, 'in_kernel': _HB_CELLS[0]}))"
 
 
 def core_notebooks() -> list[Path]:
@@ -200,7 +212,9 @@ def staged_run(path: Path, lang: str = "ar") -> dict:
     stages = json.loads(line.split("HIMAYA-BENCH", 1)[1])
     stages["kernel_start"] = ready - started
     stages["shutdown"] = times["total"] - times["reported"]
-    stages["other"] = max(0.0, cells - sum(stages[s] for s in STAGES if s not in ("kernel_start", "other", "shutdown")))
+    measured = sum(stages[s] for s in ("import", "fonts", "data", "figure_draw", "figure_render", "widgets"))
+    stages["kernel_other"] = max(0.0, stages["in_kernel"] - measured)
+    stages["messages"] = max(0.0, cells - max(stages["in_kernel"], measured))
     return {"stages": {s: round(stages[s], 3) for s in STAGES}, "first_cell_ready_seconds": round(first_cell, 3),
             "instrumented_seconds": round(total, 3),
             "slowest_cells": sorted(spent, reverse=True)[:5]}
