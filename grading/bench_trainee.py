@@ -8,7 +8,9 @@ Two measurements, reported, never asserted:
   added).  A second, instrumented run splits the time into stages: kernel start,
   imports (the course package and its libraries), fonts and course style,
   synthetic data, drawing figures, rendering them (layout, Arabic shaping, PNG),
-  building widgets, and the rest (nbclient's messages, tables, display).  A small
+  building widgets, the rest of the cells in the kernel (IPython, display,
+  tables), nbclient's messages and the kernel's shutdown; and the kernel's peak
+  memory (what one trainee's kernel costs a hub).  A small
   profiler set up in the kernel before the module's first cell charges each
   wrapped call its own time, without its callees' (an import inside a figure
   function counts as import).
@@ -141,7 +143,9 @@ _b.__import__ = _hb_importing
 '''
 
 IMPORT_DATASET = "import curriculum\n{extra}"
-REPORT = "_b.__import__ = _hb_import\nprint('HIMAYA-BENCH', _json.dumps({**_HB, 'in_kernel': _HB_CELLS[0]}))"
+REPORT = ("_b.__import__ = _hb_import\nimport resource as _r\n"
+          "print('HIMAYA-BENCH', _json.dumps({**_HB, 'in_kernel': _HB_CELLS[0], "
+          "'peak_mb': _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024}))")
 
 
 def core_notebooks() -> list[Path]:
@@ -216,6 +220,7 @@ def staged_run(path: Path, lang: str = "ar") -> dict:
     stages["kernel_other"] = max(0.0, stages["in_kernel"] - measured)
     stages["messages"] = max(0.0, cells - max(stages["in_kernel"], measured))
     return {"stages": {s: round(stages[s], 3) for s in STAGES}, "first_cell_ready_seconds": round(first_cell, 3),
+            "kernel_peak_mb": round(stages["peak_mb"], 1),
             "instrumented_seconds": round(total, 3),
             "slowest_cells": sorted(spent, reverse=True)[:5]}
 
@@ -393,6 +398,7 @@ def table_text(result: dict) -> str:
                  + f"{sum(m['wall_seconds'] for m in modules):8.2f}")
     lines.append("× an empty notebook".ljust(width) + "".join(f"{m['vs_empty_notebook']:7.1f}" for m in modules)
                  + f"   (empty notebook: {result['empty_notebook_seconds']} s, median)")
+    lines.append("kernel peak memory (MB)".ljust(width) + "".join(f"{m['kernel_peak_mb']:7.0f}" for m in modules))
     lines.append("first cell done".ljust(width) + "".join(f"{m['first_cell_ready_seconds']:7.2f}" for m in modules))
     imports = result["imports"]
     lines.append(f"import curriculum (-X importtime): {imports['import_curriculum_ms']} ms; own ms by package: "

@@ -34,7 +34,7 @@ def test_a_module_runs_staged_and_the_table_and_json_are_written(tmp_path, monke
     assert module["module"] == "m00-orientation"
     assert set(module["stages"]) == set(bench_trainee.STAGES)
     assert module["stages"]["kernel_start"] > 0 and module["stages"]["figure_render"] > 0  # m00 draws figures
-    assert module["stages"]["widgets"] > 0 and module["first_cell_ready_seconds"] > 0
+    assert module["stages"]["widgets"] > 0 and module["first_cell_ready_seconds"] > 0 and module["kernel_peak_mb"] > 50
     assert json.loads((tmp_path / "trainee.json").read_text())["modules"][0]["module"] == "m00-orientation"
     table = (tmp_path / "trainee.txt").read_text()
     assert "figures: render" in table and "m00" in table and "p95 2.0 ms" in table
