@@ -181,3 +181,23 @@ def test_a_real_event_loop_waits_for_the_pause(monkeypatch):
             await asyncio.sleep(0)
     asyncio.run(typing())
     assert on_disk() == "ab"
+
+
+def test_a_kernel_shut_down_writes_the_text_still_waiting(tmp_path):
+    """In a real kernel (ipykernel's event loop): typing waits for a pause; a shutdown does not lose it."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = ["from curriculum.exercises import FreeText\nfrom curriculum.settings import settings\n"
+             "settings.text_save_delay = settings.text_max_unsaved = 3600.0\n"
+             "ex = FreeText('m03.f1', {'ar': 'اكتب', 'en': 'Write'})\nex._area.value = 'typed, no pause'",
+             "import os\nprint(os.path.exists(settings.answers_path), ex._pause.pending)"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    env = {**os.environ, "HIMAYA_TRAINEE": "t-test", "HIMAYA_ANSWERS_DIR": str(tmp_path), "JUPYTER_PREFER_ENV_PATH": "1"}
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute(
+        env=env, stderr=subprocess.DEVNULL)
+    assert nb.cells[1].outputs[0]["text"].split() == ["False", "True"]  # waiting for a pause, nothing written
+    data = json.loads((tmp_path / ANSWERS_FILENAME).read_text(encoding="utf-8"))  # the kernel has shut down
+    assert data["answers"]["m03.f1"]["value"] == "typed, no pause"
