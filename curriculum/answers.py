@@ -6,7 +6,10 @@ The file sits beside the notebook, travels with ``nbgrader submit`` and
 ``collect`` (it does not exist in the source folder, so nothing overwrites
 it), and is read by the grader in its own process.
 
-Writes are atomic (temporary file, then rename).  A missing, corrupt,
+Writes are atomic (temporary file, fsync, then rename): a kernel killed
+mid-write leaves the previous file whole.  A written answer being typed is
+recorded at once and written when the trainee pauses (``save(..., later=True)``,
+curriculum/pause.py), with the next save of any item, or at kernel exit.  A missing, corrupt,
 foreign or oversized file never raises: :func:`read` reports the problem as
 a message id and the items count as unanswered; in the trainee's kernel the
 bad file is moved aside, never deleted.
