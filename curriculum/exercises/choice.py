@@ -23,6 +23,7 @@ class SingleChoice(Exercise):
     def __init__(self, item_id, prompt, options, *, shuffle=True, **kwargs):
         self.options = check_options(options, item_id)
         #: option ids in the order this trainee sees them
+        self.shuffle = shuffle  # False: the authored order for everyone (a scale)
         self.shown = self._arrange(item_id, self.options, shuffle)
         super().__init__(item_id, prompt, **kwargs)
 
@@ -71,6 +72,7 @@ class MultipleChoice(Exercise):
     def __init__(self, item_id, prompt, options, *, shuffle=True, **kwargs):
         self.options = check_options(options, item_id)
         #: option ids in the order this trainee sees them
+        self.shuffle = shuffle  # False: the authored order for everyone (a scale)
         self.shown = self._arrange(item_id, self.options, shuffle)
         super().__init__(item_id, prompt, **kwargs)
 

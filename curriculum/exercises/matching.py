@@ -31,6 +31,7 @@ class Matching(Exercise):
         self.items = check_options(items, f"{item_id} items")
         self.targets = check_options(targets, f"{item_id} targets")
         #: target ids in the order this trainee sees them
+        self.shuffle = shuffle  # False: the authored order for everyone (a scale)
         self.shown = self._arrange(item_id, self.targets, shuffle)
         super().__init__(item_id, prompt, **kwargs)
 

@@ -46,11 +46,12 @@ class Ordering(Exercise):
     def _build(self):
         self._rows = []
         for index in range(len(self.steps)):
-            up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.6em"))
-            down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.6em"))
+            # the arrows keep their width beside a long step (a step's text wraps instead)
+            up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.6em", flex="0 0 auto"))
+            down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.6em", flex="0 0 auto"))
             up.on_click(lambda _, i=index: self.move(i, -1))
             down.on_click(lambda _, i=index: self.move(i, +1))
-            label = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+            label = widgets.HTML(layout=widgets.Layout(flex="1 1 auto", min_width="0"))
             row = widgets.HBox([up, down, label], layout=widgets.Layout(width="100%", align_items="center"))
             row.add_class("himaya-order-row")
             self._rows.append((row, up, down, label))

@@ -174,7 +174,7 @@ for path in sys.argv[1:]:
         plt.close("all")
     items = {}
     for item, ex in REGISTRY.items():
-        entry = {"kind": ex.kind, "practice": ex.practice is not None}
+        entry = {"kind": ex.kind, "practice": ex.practice is not None, "shuffle": getattr(ex, "shuffle", True)}
         for name in ("options", "steps", "items", "targets", "units"):
             if isinstance(getattr(ex, name, None), dict):
                 entry[name] = getattr(ex, name)

@@ -149,11 +149,12 @@ def label(exercises, item, group, key, lang) -> str:
     return exercises[item][group][key][lang]
 
 
-def own_order(case, item, options: dict) -> list[str]:
-    """The options' texts in the order this trainee is shown them: their own, drawn from their id and the item's."""
+def own_order(case, item, options: dict, shuffle: bool = True) -> list[str]:
+    """The options' texts in the order this trainee is shown them: their own, drawn from their id and the
+    item's (the authored order where the item says ``shuffle=False``: a scale, the ACPO principles' numbers)."""
     from curriculum.exercises.order import shown_order
 
-    return [options[k][case.lang] for k in shown_order(list(options), case.trainee, item)]
+    return [options[k][case.lang] for k in shown_order(list(options), case.trainee, item, shuffle)]
 
 
 def step_texts(nb, item, order) -> list[str]:
@@ -396,7 +397,7 @@ def test_every_choice_sits_beside_its_own_label(case, notebook):
     for item, ex in notebook.exercises.items():
         if ex["kind"] in ("single", "multiple"):
             found = notebook.exercise(item).evaluate(CHOICES_JS)
-            assert [c["text"] for c in found] == own_order(case, item, ex["options"]), item
+            assert [c["text"] for c in found] == own_order(case, item, ex["options"], ex["shuffle"]), item
             choices += found
     assert choices
     for c in choices:
@@ -414,7 +415,7 @@ def test_labels_and_buttons_are_not_cut_off(case, notebook):
     cut = notebook.page.evaluate("""() => [...document.querySelectorAll(
         '.himaya-exercise button, .himaya-exercise .widget-html-content, .himaya-exercise .widget-label-basic')]
         .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
-        .map(e => e.textContent.trim().slice(0, 40))""")
+        .map(e => e.textContent.trim().slice(0, 40) || e.outerHTML.slice(0, 200))""")
     assert cut == []
 
 
@@ -474,7 +475,7 @@ def test_answers_are_shown_again_after_a_kernel_restart(case, restarted, answers
         assert saved_status(nb, answer).match(nb.status(item)), (item, nb.status(item))
         if answer.kind in ("single", "multiple"):
             texts = [c["text"] for c in box.evaluate(CHOICES_JS)]
-            assert texts == own_order(case, item, nb.exercises[item]["options"]), (item, "the same order after a restart")
+            assert texts == own_order(case, item, nb.exercises[item]["options"], nb.exercises[item]["shuffle"]), (item, "the same order after a restart")
             chosen = [answer.value] if answer.kind == "single" else answer.value
             for option, text in nb.exercises[item]["options"].items():
                 tick = box.locator("label").filter(has_text=exact(text[lang])).locator("input")
@@ -487,7 +488,7 @@ def test_answers_are_shown_again_after_a_kernel_restart(case, restarted, answers
                 offered = row.locator("select").evaluate(
                     "s => [...s.options].slice(1).map(o => o.text.replace(/\\u00a0/g, ' '))"
                 ) if answer.kind == "matching" else row.locator("button.widget-toggle-button").all_inner_texts()
-                assert offered == own_order(case, item, nb.exercises[item]["targets"]), (item, name)  # their own order
+                assert offered == own_order(case, item, nb.exercises[item]["targets"], nb.exercises[item]["shuffle"]), (item, name)  # their own order
                 target = answer.value.get(name)
                 if answer.kind == "matching":
                     shown = row.locator("select").evaluate(
