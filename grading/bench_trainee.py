@@ -366,13 +366,16 @@ def run(notebooks: list[Path] | None = None, lang: str = "ar", changes: int = 20
     empty = []
     for path in notebooks:
         print(f"trainee bench: {path.parent.name}…", file=sys.stderr, flush=True)
-        empty.append(plain_run(None, lang))  # beside each module: the machine's load changes as it runs
+        empty.append(plain_run(None, lang))  # one beside each module, as the machine's load changes
         wall = plain_run(path, lang)
         staged = staged_run(path, lang)
-        modules.append({"module": path.parent.name, "wall_seconds": round(wall, 3),
-                        "vs_empty_notebook": round(wall / empty[-1], 2), **staged})
+        modules.append({"module": path.parent.name, "wall_seconds": round(wall, 3), **staged})
+    baseline = statistics.median(empty)  # one empty run is as noisy as the machine; their median less so
+    for module in modules:
+        module["vs_empty_notebook"] = round(module["wall_seconds"] / baseline, 2)
     result = {"machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()}, "language": lang,
-              "empty_notebook_seconds": round(statistics.median(empty), 3), "modules": modules,
+              "empty_notebook_seconds": round(statistics.median(empty), 3),
+              "empty_notebook_runs": [round(e, 3) for e in empty], "modules": modules,
               "imports": import_breakdown(), "answers": answer_latency(changes)}
     to.mkdir(parents=True, exist_ok=True)
     (to / "trainee.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
