@@ -148,6 +148,31 @@ class Journey:
     def button(self, part: str, label: str):
         return self.row(part).locator("button").filter(has_text=exact(label))
 
+    def open_fetched_notebook(self) -> None:
+        """Unfold the fetched module's notebooks in the list and click the module's notebook.
+
+        The list is drawn again when a fetch finishes: a click on the unfold link can land on the row
+        that is about to be replaced, so unfold until the notebook's link shows (as a person clicks again).
+        """
+        row = self.row("fetched")
+        link = row.locator(".nested_list_item .item_name a").filter(has_text=exact(MODULE))
+        for _ in range(3):
+            if link.is_visible():
+                break
+            try:
+                row.locator("a.assignment-notebooks-link").click(timeout=15_000)
+                link.wait_for(state="visible", timeout=10_000)
+            except Exception:  # noqa: BLE001 - the row was drawn again, or the list is stale: refresh it
+                self.page.locator("#refresh_assignments_list").click()
+                self.wait_for_list()
+        if not link.is_visible():
+            path = self.shot_path("fetched").with_name(f"journey-{self.lang}-failed-open.png")
+            self.page.screenshot(path=str(path))
+            listing = self.page.locator("#fetched_assignments_list").inner_text()
+            raise AssertionError(f"the fetched module's notebook link never showed (screenshot {path.name});"
+                                 f" the Downloaded assignments list says: {listing!r}")
+        link.click()
+
     def validate(self) -> str:
         """Press the notebook toolbar's Validate; return what the dialog says, and close it."""
         self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .validate-button").click()
@@ -199,9 +224,7 @@ def fetched(journey: Journey):
 
 def opened(journey: Journey):
     _step(journey, "fetched")
-    row = journey.row("fetched")
-    row.locator("a.assignment-notebooks-link").click()  # the module's notebooks unfold
-    row.locator(".nested_list_item .item_name a").filter(has_text=exact(MODULE)).click()
+    journey.open_fetched_notebook()
     page, nb = journey.page, journey.notebook
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook", timeout=TIMEOUT_MS)
     page.wait_for_function(

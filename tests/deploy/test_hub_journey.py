@@ -151,9 +151,7 @@ def work(journey: HubJourney, exercises: dict, seen: dict) -> None:
     seen["fetched"] = (journey.folder / f"{MODULE}.ipynb").is_file()
     journey.shot("fetched")
 
-    row = journey.row("fetched")
-    row.locator("a.assignment-notebooks-link").click()  # the module's notebooks unfold
-    row.locator(".nested_list_item .item_name a").filter(has_text=exact(MODULE)).click()
+    journey.open_fetched_notebook()
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown [lang]", state="attached")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
