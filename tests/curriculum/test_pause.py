@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -133,10 +134,20 @@ def test_a_value_set_from_code_is_saved_at_once(clock):
     assert on_disk() == "from code"
 
 
+def in_a_thread(fn):
+    """``fn()`` in a thread of its own: on an xdist worker that ran the browser suite, Playwright's sync API
+    keeps an asyncio loop running in the main thread (asyncio.run refuses it, and the course sees a loop)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(fn).result()
+
+
 def test_no_event_loop_saves_every_change_as_before(saved):
-    ex = FreeText("m03.f1", ESSAY)  # pause.clock is the real one: no loop runs in this test
-    ex._area.value = "a"
-    assert saved("m03.f1")["value"] == "a"
+    def type_one_letter():
+        ex = FreeText("m03.f1", ESSAY)  # pause.clock is the real one: no loop runs in this thread
+        ex._area.value = "a"
+        return saved("m03.f1")["value"]
+
+    assert in_a_thread(type_one_letter) == "a"
 
 
 def test_zero_delay_saves_every_keystroke(clock, monkeypatch):
@@ -179,7 +190,7 @@ def test_a_real_event_loop_waits_for_the_pause(monkeypatch):
         assert on_disk() is None
         while ex._pause.pending:  # driven by the loop, not timed: the timer fires, then it is done
             await asyncio.sleep(0)
-    asyncio.run(typing())
+    in_a_thread(lambda: asyncio.run(typing()))
     assert on_disk() == "ab"
 
 
@@ -196,8 +207,8 @@ def test_a_kernel_shut_down_writes_the_text_still_waiting(tmp_path):
              "import os\nprint(os.path.exists(settings.answers_path), ex._pause.pending)"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = {**os.environ, "HIMAYA_TRAINEE": "t-test", "HIMAYA_ANSWERS_DIR": str(tmp_path), "JUPYTER_PREFER_ENV_PATH": "1"}
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute(
-        env=env, stderr=subprocess.DEVNULL)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    in_a_thread(lambda: client.execute(env=env, stderr=subprocess.DEVNULL))
     assert nb.cells[1].outputs[0]["text"].split() == ["False", "True"]  # waiting for a pause, nothing written
     data = json.loads((tmp_path / ANSWERS_FILENAME).read_text(encoding="utf-8"))  # the kernel has shut down
     assert data["answers"]["m03.f1"]["value"] == "typed, no pause"
