@@ -13,6 +13,8 @@ import subprocess
 import nbformat
 from nbclient import NotebookClient
 
+from .conftest import in_a_thread
+
 COUNT = """
 import matplotlib.figure as _mf
 _draws = [0]
@@ -34,8 +36,8 @@ def run(skip: bool, folder) -> tuple[bytes, int, int]:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = {**os.environ, "HIMAYA_TRAINEE": "t-draws", "HIMAYA_ANSWERS_DIR": str(folder), "HIMAYA_LANG": "ar",
            "JUPYTER_PREFER_ENV_PATH": "1"}
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute(
-        env=env, stderr=subprocess.DEVNULL)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    in_a_thread(lambda: client.execute(env=env, stderr=subprocess.DEVNULL))
     images = [base64.b64decode(o["data"]["image/png"]) for i in (1, 3) for o in nb.cells[i].outputs
               if "image/png" in o.get("data", {})]
     draws = [int(nb.cells[i].outputs[0]["text"]) for i in (2, 4)]

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from curriculum import answers, pause
 from curriculum.exercises import FreeText, SingleChoice
 from curriculum.settings import ANSWERS_FILENAME, settings
+
+from .conftest import in_a_thread
 
 ESSAY = {"ar": "صف ما ستفعله أولًا", "en": "Describe what you would do first"}
 TEXT = ("أطمئن الطفل وأبقيه آمنًا، ثم أحفظ ما تعرضه الشاشة دون لمس الهاتف، وأطلب من المنصة حفظ الحساب قبل الحظر. "
@@ -132,13 +133,6 @@ def test_a_value_set_from_code_is_saved_at_once(clock):
     ex = FreeText("m03.f1", ESSAY)
     ex.value = "from code"
     assert on_disk() == "from code"
-
-
-def in_a_thread(fn):
-    """``fn()`` in a thread of its own: on an xdist worker that ran the browser suite, Playwright's sync API
-    keeps an asyncio loop running in the main thread (asyncio.run refuses it, and the course sees a loop)."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(fn).result()
 
 
 def test_no_event_loop_saves_every_change_as_before(saved):
