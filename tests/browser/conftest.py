@@ -406,9 +406,22 @@ class Notebook:
         self.run_all()
 
     def menu(self, menu: str, item: str) -> None:
-        self.page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(f"^{re.escape(menu)}$")).click()
-        self.page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel").filter(
-            has_text=re.compile(f"^{re.escape(item)}$")).click()
+        """Menu bar › item, as a person does: if the menu did not open (a click on a menu already open closes it,
+        as when a previous Escape had not yet landed on a loaded hub), press Escape and open it again."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        bar = self.page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(f"^{re.escape(menu)}$"))
+        entry = self.page.locator(".lm-Menu:not(.lm-mod-hidden) .lm-Menu-item:not(.lm-mod-disabled) "
+                                  ".lm-Menu-itemLabel").filter(has_text=re.compile(f"^{re.escape(item)}$"))
+        for _ in range(2):
+            bar.click()
+            try:
+                entry.wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                self.page.keyboard.press("Escape")
+                self.page.locator(".lm-Menu:not(.lm-mod-hidden)").first.wait_for(state="hidden")
+        entry.click()
 
     def expected_prompts(self) -> list[str | None]:
         """What each code cell's prompt reads after a run in a fresh kernel (empty cells do not count)."""

@@ -110,7 +110,8 @@ class HubJourney(Journey):
                  .all_inner_texts() if t.strip()]
         self.shot("menu")
         page.keyboard.press("Escape")
-        return items
+        menu.first.wait_for(state="hidden")  # closed before anyone clicks the menu bar again (a click would reopen…
+        return items                         # …or, on a menu still open, close it)
 
 
 def hub_login(hub, page, user: str, before_submit=lambda: None) -> None:
