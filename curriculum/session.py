@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import re
 from importlib import resources
 
 import ipywidgets as widgets
@@ -10,6 +9,7 @@ import ipywidgets as widgets
 from . import answers
 from .figures import style_if_loaded, use_course_style
 from .language import message
+from .ids import is_lab
 from .settings import LANGUAGES, settings
 
 _LABELS = {
@@ -37,7 +37,8 @@ def start(module: str) -> widgets.VBox:
     default the next time the notebook opens, and the grader writes feedback
     in it (with the first answer; in an analyst lab, as soon as it is picked).
     """
-    lab = bool(re.match(r"m\d{2}[a-z]-", module))  # an analyst lab: no widget will record the language
+    lab = is_lab(module)  # an analyst lab: no widget will record the language
+    settings.module = module  # the knowledge check shows each trainee the form of their own (curriculum/check.py)
     if lab:
         use_course_style()  # the trainee draws with matplotlib directly
     else:

@@ -61,6 +61,10 @@ class Settings(HasTraits):
         help="A trainee who types on without pausing is saved this many seconds after the first "
         "unsaved keystroke: the most typing a killed kernel can lose.",
     )
+    module = Unicode(
+        help="The module (nbgrader assignment) of the notebook this kernel runs, set by its setup cell's "
+        "start(); the knowledge check shows each trainee their form from it (curriculum/check.py).",
+    )
     shuffle_options = Bool(
         help="Show each trainee an item's options (choices, matching targets, classify "
         "categories) in an order of their own, drawn from the trainee and item ids "

@@ -34,7 +34,6 @@ import json
 import os
 import random
 import resource
-import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +46,7 @@ import nbformat
 from tqdm.auto import tqdm
 
 from curriculum import answers as answer_file
+from curriculum.ids import is_core
 from curriculum.settings import ANSWERS_FILENAME
 
 from . import simulate
@@ -206,8 +206,8 @@ def bench_module(root: Path, module: str, n: int, jobs: int) -> dict:
 
 
 def core_modules(course: Course) -> list[str]:
-    """The course's core modules (every module but the optional analyst labs)."""
-    return [m for m in course.modules() if not re.match(r"m\d{2}[a-z]-", m)]
+    """The course's core modules (every module but the optional analyst labs and the knowledge check)."""
+    return [m for m in course.modules() if is_core(m)]
 
 
 def bench_all_core(root: Path, n: int, jobs: int) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import multiprocessing
-import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from nbgrader.utils import temp_attrs
 from tqdm.auto import tqdm
 from traitlets.config import Config
 
+from curriculum.ids import MODULE  # the one record of the shape of a module name
 from curriculum.settings import ANSWERS_FILENAME
 
 from .autograde import OnePassAPI
@@ -35,7 +35,6 @@ from .config import Layout, configure, course_file_settings
 from .exchange import REPORTED, printable
 from .keys import KeyProblem, parse_key
 
-MODULE = re.compile(r"^m\d{2}[a-z]?-[a-z0-9-]+$")
 LEAK_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME", "KEY =")
 #: Kept beside the feedback pages: nbgrader's release_feedback reads them to name each page in the
 #: exchange (only the pages are released to trainees).

@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from curriculum import check
 from curriculum.exercises import KINDS
+from curriculum.ids import CALL as _CALL  # exercise calls, as every item id is shaped
 
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\s*\n(.*?)### END HIDDEN TESTS", re.S)
-_CALL = re.compile(r"\b(?:ex\.|exercises\.)?([A-Z][A-Za-z]+)\(\s*['\"](m\d\d[a-z]?\.[a-z0-9_]+)['\"]")
 
 _BY_CLASS = {cls.__name__: kind for kind, cls in KINDS.items()}
 
@@ -38,25 +39,37 @@ class ItemKey:
     kind: str
     key: dict
 
-    def for_trainee(self, trainee: str) -> "ItemKey":
-        """This key with its data-dependent parts computed from ``trainee``'s seed."""
-        return ItemKey(self.item_id, self.kind, resolve(self.key, trainee))
+    def for_trainee(self, trainee: str, assignment: str | None = None) -> "ItemKey":
+        """This key with its data-dependent parts computed from ``trainee``'s seed (and, for the knowledge
+        check, the key of the form ``trainee`` takes in ``assignment``)."""
+        return ItemKey(self.item_id, self.kind, resolve(self.key, trainee, assignment))
 
 
-def resolve(value, trainee: str):
+def resolve(value, trainee: str, assignment: str | None = None):
     """Replace every ``{"$data": "curriculum.module:function", "$pick": "field"}`` in a key.
+
+    A knowledge-check key, ``{"$form": {"A": {…}, "B": {…}}}``, is first replaced by the key of the form
+    ``trainee`` takes in ``assignment`` (curriculum/check.py): it cannot be resolved without the assignment.
 
     Items that read a trainee's own synthetic figure have keys that differ per
     trainee: the key names the seeded generator that drew the figure and the
     field that answers the item, and the grader calls it with the trainee's
     id.  Only functions of the ``curriculum`` package can be named.
     """
+    if check.is_form_key(value):
+        if not assignment:
+            raise KeyProblem("a knowledge-check key has a form per trainee: resolve it with the assignment")
+        try:
+            chosen = check.form_key(value, check.form(trainee, assignment))
+        except check.CheckError as err:
+            raise KeyProblem(str(err)) from None
+        return resolve(chosen, trainee, assignment)
     if isinstance(value, dict):
         if "$data" in value:
             return _compute(value, trainee)
-        return {k: resolve(v, trainee) for k, v in value.items()}
+        return {k: resolve(v, trainee, assignment) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve(v, trainee) for v in value]
+        return [resolve(v, trainee, assignment) for v in value]
     return value
 
 
@@ -95,6 +108,13 @@ def parse_key(source: str) -> dict | None:
                 key = ast.literal_eval(node.value)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as err:
                 raise KeyProblem(f"KEY must be a literal: {err}") from None
+            if check.is_form_key(key):  # the knowledge check: a key per form, each with its answer
+                try:
+                    for which in check.FORMS:
+                        check.form_key(key, which)
+                except check.CheckError as err:
+                    raise KeyProblem(str(err)) from None
+                return key
             if not isinstance(key, dict) or "answer" not in key:
                 raise KeyProblem("KEY must be a dict with an 'answer'")
             return key
@@ -146,7 +166,8 @@ def notebook_keys(path) -> dict[str, ItemKey]:
             widget = sources.get(f"{grade_id}-widget")
             if widget is None:
                 raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget'")
-            explanation(key, item)  # a malformed explanation is an authoring error to fix, named here
+            for each in ([check.form_key(key, w) for w in check.FORMS] if check.is_form_key(key) else [key]):
+                explanation(each, item)  # a malformed explanation is an authoring error to fix, named here
             keys[item] = ItemKey(item, parse_kind(widget, item), key)
     return keys
 

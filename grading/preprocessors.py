@@ -197,7 +197,7 @@ class ScoreWidgetAnswers(NbGraderPreprocessor):
             return None  # an ordinary nbgrader test cell (analyst labs)
         if widget is None:
             raise KeyProblem(f"{item}: no exercise cell '{grade_id}-widget' in the source notebook")
-        return ItemKey(item, parse_kind(widget, item), key).for_trainee(self._student)
+        return ItemKey(item, parse_kind(widget, item), key).for_trainee(self._student, self._assignment)
 
     # -- scoring -------------------------------------------------------------
     def _score(self, item: ItemKey) -> Score:

@@ -22,11 +22,11 @@ from traitlets import Any as AnyTrait
 from traitlets import TraitError, validate
 
 from .. import answers as answer_file
+from ..ids import ITEM_ID  # the one record of the shape of an item id
 from ..language import bilingual, direction, message, pick
 from ..settings import settings
 from .order import shown_order
 
-ITEM_ID = re.compile(r"^m\d{2}[a-z]?\.[a-z0-9][a-z0-9_]*$")
 
 
 def grade_id(item_id: str) -> str:

@@ -26,7 +26,9 @@ import inspect
 import io
 from dataclasses import dataclass, field
 
+from curriculum.check import CheckError, form, form_call
 from curriculum.exercises import KINDS
+from curriculum.ids import is_check
 from curriculum.exercises.base import item_id as to_item
 from curriculum.exercises.order import shown_order
 from curriculum.settings import settings
@@ -125,12 +127,13 @@ def _as_trainee(trainee: str):
         settings.trainee = before
 
 
-def shown_items(cells: list[tuple[str, str]], trainee: str, log=None) -> dict[str, Shown]:
+def shown_items(cells: list[tuple[str, str]], trainee: str, log=None, assignment: str | None = None) -> dict[str, Shown]:
     """Every exercise of a notebook as ``trainee`` saw it, by item id.
 
     ``cells``: (grade_id, source) of the notebook's cells in order, sources
     from the instructor's record.  Never raises: a part that cannot be rebuilt
-    is left empty (and logged), and the page shows what it has.
+    is left empty (and logged), and the page shows what it has.  In the knowledge check (``assignment``
+    kc-…) a slot's cell holds two forms: the trainee's form is the one they saw.
     """
     calls = []
     for index, (grade_id, source) in enumerate(cells):
@@ -138,6 +141,13 @@ def shown_items(cells: list[tuple[str, str]], trainee: str, log=None) -> dict[st
             continue
         item = to_item(grade_id[: -len("-widget")])
         call = _exercise_call(source, item) if item else None
+        if item and is_check(assignment or ""):
+            try:
+                call = form_call(source, item, form(trainee, assignment))
+            except CheckError as err:
+                call = None
+                if log:
+                    log.warning("feedback: %s: %s", item, err)
         if call is not None:
             calls.append((index, item, call))
     if not calls:

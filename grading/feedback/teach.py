@@ -124,7 +124,7 @@ class TeachFeedback(NbGraderPreprocessor):
             ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
             ids = [i for i in dict.fromkeys([*ids, *self._record]) if i in self._record]
             cells = [(i, self._record[i].source) for i in ids if self._record[i].cell_type == "code"]
-            self._shown = shown_items(cells, self._student, self.log)
+            self._shown = shown_items(cells, self._student, self.log, self._assignment)
             nb, resources = super().preprocess(nb, resources)
         resources.setdefault("himaya", {})["reveal_keys"] = self._reveal
         return nb, resources
@@ -187,7 +187,7 @@ class TeachFeedback(NbGraderPreprocessor):
             key = parse_key(record.source) if record else None
             if key is None or widget is None:
                 return None
-            return parse_kind(widget.source, item), resolve(key, self._student)
+            return parse_kind(widget.source, item), resolve(key, self._student, self._assignment)
         except KeyProblem as err:
             self.log.warning("feedback: %s: %s", item, err)
             return None

@@ -202,7 +202,7 @@ def _look(course, module: str, trainee: str, results: ModuleResults, max_bytes: 
     audit, problems = audit_record(course.layout.step("autograded") / trainee / module, submitted, results.notebooks)
     found = [Finding(module, trainee, "audit file", p) for p in problems]
     found += [Finding(module, trainee, kind, reason) for kind, reason in answers_findings(
-        submitted / ANSWERS_FILENAME, trainee, item_keys(context["record"], trainee), max_bytes=max_bytes,
+        submitted / ANSWERS_FILENAME, trainee, item_keys(context["record"], trainee, module), max_bytes=max_bytes,
         submitted_at=results.submitted_at.get(trainee), released_at=context["released"])]
     for notebook in results.notebooks:
         found += [Finding(module, trainee, kind, reason) for kind, reason in notebook_findings(

@@ -229,8 +229,9 @@ def notebook_findings(path: Path, kernel: str | None, cell_types: dict[str, str]
     return out
 
 
-def item_keys(record: dict, trainee: str) -> dict[str, tuple[str, dict]]:
-    """item id -> (kind, key) of each widget item, from the gradebook's source cells (as the grader scores)."""
+def item_keys(record: dict, trainee: str, assignment: str | None = None) -> dict[str, tuple[str, dict]]:
+    """item id -> (kind, key) of each widget item, from the gradebook's source cells (as the grader scores;
+    the knowledge check's keys need the ``assignment`` to pick the trainee's form)."""
     from ..keys import parse_kind
 
     keys = {}
@@ -242,7 +243,7 @@ def item_keys(record: dict, trainee: str) -> dict[str, tuple[str, dict]]:
         try:
             key = parse_key(cell.source)
             if key is not None:
-                keys[item] = (parse_kind(widget.source, item), resolve(key, trainee))
+                keys[item] = (parse_kind(widget.source, item), resolve(key, trainee, assignment))
         except (KeyProblem, ValueError, TypeError):
             continue
     return keys
