@@ -6,6 +6,8 @@ no one can compute it back from the id without the secret.  Each grader's order
 sorts the answers by a hash of (grader, item, trainee): every grader sees a
 different order, the same one every time they come back, and no trainee is
 always graded first (when graders are fresh) or last (when they are tired).
+A grader may instead ask for similar answers together (:mod:`.similarity`),
+an order that starts from their own random one and is just as stable.
 """
 from __future__ import annotations
 
@@ -30,3 +32,24 @@ def order(trainees: list[str], grader: str, item: str) -> list[str]:
         return hashlib.sha256("\x1f".join((grader, item, trainee)).encode()).digest()
 
     return sorted(trainees, key=key)
+
+
+#: The orders a grader can choose: "random" (the default) or "similar" (similar answers side by side)
+ARRANGEMENTS = ("random", "similar")
+
+
+class UnknownArrangement(ValueError):
+    """An order the page does not know; the message names the ones it does."""
+
+
+def arrange(texts: dict[str, str], grader: str, item: str, how: str = "random") -> list[str]:
+    """The trainees of ``texts`` (trainee → answer) in ``grader``'s order for ``item``: ``how`` is one of
+    :data:`ARRANGEMENTS`; both are the same on every visit."""
+    shuffled = order(list(texts), grader, item)
+    if how == "random":
+        return shuffled
+    if how == "similar":
+        from .similarity import together  # numpy: imported only when a grader asks for this order
+
+        return together(texts, shuffled)
+    raise UnknownArrangement(f"unknown order {how!r}: choose {' or '.join(ARRANGEMENTS)}")
