@@ -3,7 +3,8 @@
 Figures are drawn with matplotlib and embedded as PNG data, so the file can
 be mailed or archived on its own.  Sections: scores per module and
 completion per trainee; Moodle's item analysis per module with items to
-revise flagged; a trainee × outcome mastery heat map; results by ministry and
+revise flagged; a trainee × outcome mastery heat map; the knowledge check's learning
+gain before and after (grading/reporting/gain.py); results by ministry and
 country; submissions to look at (tampering found by the grader, what else it
 noticed in a trainee's files (grading/reporting/findings.py), evidence of
 copying with its reasons, late submissions and their penalty under the
@@ -32,6 +33,7 @@ from .cohort import Cohort  # noqa: E402
 from ..late import describe_delay  # noqa: E402
 from ..preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
+from . import gain as learning_gain  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: Every label is drawn as the text it is: a trainee id, ministry or module name with ``$…$`` is no
@@ -204,4 +206,5 @@ def _figures(cohort: Cohort) -> dict:
         completion=completion(cohort) if cohort.modules and cohort.trainees else None,
         mastery=mastery(cohort) if cohort.outcomes and cohort.trainees else None,
         ministries=ministries, ministry_figure=ministry_figure, countries=countries, country_figure=country_figure,
+        gain_figures={k: _png(f) for k, f in learning_gain.figures(cohort.gain).items()} if cohort.gain else {},
     )

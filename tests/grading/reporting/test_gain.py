@@ -219,3 +219,32 @@ def test_read_takes_each_slot_from_the_gradebook(tmp_path):
     result = gain.analyse(rows, trainees=["a", "b"])
     assert result.missing == [("b", "pre only")]
     assert result.overall.gain == pytest.approx(100 * 2 / 3 - 100 * 1.5 / 3)
+
+
+def test_the_report_shows_the_section_with_its_figures(report, tmp_path):
+    import re
+
+    from grading.reporting.cohort import Cohort
+    from grading.reporting.report import render
+
+    cohort = Cohort({}, list("abcdefg"), {}, ROSTER, {}, [], gain=report)
+    html = render(cohort, tmp_path / "report.html").read_text()
+    section = html[html.index("Learning gain"):html.index("By ministry and country")]
+    assert "مكسب التعلّم" in section
+    assert "a gain of <b>+37.5 points</b> (95 % interval -13.9 to +88.9" in section
+    assert "not distinguishable from no change" in section and "Hake's g 0.75" in section
+    assert "1 with only the check before, 1 with only the check after,\n1 with neither" in section
+    for trainee, took in (("d", "pre only"), ("e", "post only"), ("g", "neither")):
+        assert f'<td class="name">{trainee}</td><td class="name">{took}</td>' in section
+    assert section.count("No sign that one form is harder") == 2
+    assert "fewer than 2" in section   # ministries Y and Z: one pair each, no interval
+    images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', section)
+    assert images == ["Mean score before and after, per outcome", "Gain with its confidence interval, per module and ministry"]
+
+
+def test_without_a_check_the_report_says_how_to_get_one(tmp_path):
+    from grading.reporting.cohort import Cohort
+    from grading.reporting.report import render
+
+    html = render(Cohort({}, [], {}, {}, {}, []), tmp_path / "report.html").read_text()
+    assert "No knowledge check in the gradebook yet" in html
