@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from traitlets import Int, Unicode
+from traitlets import Float, Int, Unicode
 from traitlets.config import Configurable
 
 
@@ -14,6 +14,12 @@ class Marking(Configurable):
         10, min=1,
         help="An answer handed out by 'next ungraded' is no one else's for this long; a grader who leaves "
              "without saving gives it back when it runs out.",
+    ).tag(config=True)
+    double_share = Float(
+        0.1, min=0.0, max=1.0,
+        help="The share of each item's answers a second grader marks blind (0.1: one answer in ten, at least one "
+             "when above 0; 0: no double marking). Which ones is chosen by the course's secret, per item "
+             "(grading/marking/double.py); the first grader is not told.",
     ).tag(config=True)
     grader = Unicode(
         "", help="The grader's name (their order, their leases). Empty: the Jupyter server's user "

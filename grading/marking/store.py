@@ -9,6 +9,13 @@ tables; the score and comment it shows are written through its own API
 (:mod:`.queue`).  The choices are kept so the page can show them again and a
 changed rubric can re-score what was graded with it.
 
+Double marking (:mod:`.double`) adds a fourth table, ``himaya_double_marks``:
+the second grader's blind marks (role ``second``) and the grade that settles a
+disagreement (role ``settled``), with the same columns as ``himaya_marks``,
+which keeps the first marks.  The first marks are never overwritten by a second
+marking or a settlement, so the agreement figures always compare what the two
+graders chose on their own.
+
 A lease says who is grading an answer until when.  Taking one is a single
 INSERT (the primary key makes two graders' INSERTs of the same answer fail
 for one of them) or a single UPDATE of an expired or own lease (its WHERE
@@ -39,6 +46,19 @@ marks_table = Table(
     Column("score", Float, nullable=False),
     Column("saved_at", Float, nullable=False),  # seconds since the epoch, UTC
 )
+#: The second grader's marks (role "second") and settled grades (role "settled") of double-marked answers.
+double_table = Table(
+    "himaya_double_marks", metadata,
+    Column("module", String(128), primary_key=True),
+    Column("item", String(64), primary_key=True),
+    Column("trainee", String(128), primary_key=True),
+    Column("role", String(16), primary_key=True),  # "second" or "settled"
+    Column("grader", String(128), nullable=False),
+    Column("marks", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("saved_at", Float, nullable=False),
+)
+ROLES = ("first", "second", "settled")
 leases_table = Table(
     "himaya_leases", metadata,
     Column("module", String(128), primary_key=True),
@@ -103,26 +123,56 @@ class Store:
             return conn.execute(select(settings_table.c.value).where(settings_table.c.name == "secret")).scalar_one()
 
     # -- choices ----------------------------------------------------------------------
-    def save(self, module: str, item: str, trainee: str, grader: str, marks: dict, score: float) -> None:
+    @staticmethod
+    def _table(role: str):
+        if role not in ROLES:
+            raise ValueError(f"role {role!r}: one of {', '.join(ROLES)}")
+        return marks_table if role == "first" else double_table
+
+    def save(self, module: str, item: str, trainee: str, grader: str, marks: dict, score: float,
+             role: str = "first") -> None:
+        """Keep ``grader``'s choices on an answer as its ``role`` mark (first, second or settled)."""
+        table = self._table(role)
         row = {"grader": grader, "marks": json.dumps(marks, ensure_ascii=False), "score": score,
                "saved_at": self.clock()}
-        key = and_(marks_table.c.module == module, marks_table.c.item == item, marks_table.c.trainee == trainee)
+        ids = {"module": module, "item": item, "trainee": trainee, **({"role": role} if table is double_table else {})}
+        key = and_(*(table.c[name] == value for name, value in ids.items()))
         with self.engine.begin() as conn:
-            if conn.execute(update(marks_table).where(key).values(**row)).rowcount:
+            if conn.execute(update(table).where(key).values(**row)).rowcount:
                 return
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(marks_table).values(module=module, item=item, trainee=trainee, **row))
+                conn.execute(insert(table).values(**ids, **row))
         except IntegrityError:  # saved by another grader in between: the last save wins, as in the gradebook
             with self.engine.begin() as conn:
-                conn.execute(update(marks_table).where(key).values(**row))
+                conn.execute(update(table).where(key).values(**row))
 
-    def saved(self, module: str, item: str) -> dict[str, Saved]:
-        """Every saved choice on ``item``, by trainee."""
+    def saved(self, module: str, item: str, role: str = "first") -> dict[str, Saved]:
+        """Every saved choice on ``item`` of ``role`` (first, second or settled), by trainee."""
+        table = self._table(role)
+        where = [table.c.module == module, table.c.item == item]
+        if table is double_table:
+            where.append(table.c.role == role)
         with self.engine.begin() as conn:
-            rows = conn.execute(select(marks_table).where(marks_table.c.module == module,
-                                                          marks_table.c.item == item)).mappings().all()
+            rows = conn.execute(select(table).where(*where)).mappings().all()
         return {r["trainee"]: Saved(r["grader"], json.loads(r["marks"]), r["score"], r["saved_at"]) for r in rows}
+
+    def all_saved(self, module: str, item: str) -> dict[str, dict[str, Saved]]:
+        """Every role's saved choices on ``item``: role → trainee → :class:`Saved` (two queries)."""
+        out = {"first": self.saved(module, item)}
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(double_table).where(double_table.c.module == module,
+                                                           double_table.c.item == item)).mappings().all()
+        for role in ROLES[1:]:
+            out[role] = {r["trainee"]: Saved(r["grader"], json.loads(r["marks"]), r["score"], r["saved_at"])
+                         for r in rows if r["role"] == role}
+        return out
+
+    def marked_items(self) -> list[tuple[str, str]]:
+        """(module, item) of every item with a second mark, for the cohort report's agreement section."""
+        with self.engine.begin() as conn:
+            return sorted(set(conn.execute(select(double_table.c.module, double_table.c.item)
+                                           .where(double_table.c.role == "second")).all()))
 
     # -- leases -----------------------------------------------------------------------
     def lease(self, module: str, item: str, trainee: str, grader: str, seconds: float) -> bool:
