@@ -25,6 +25,7 @@ from curriculum.settings import ANSWERS_FILENAME
 from .copying import Submission, Suspicion, suspicions
 from .findings import Finding, answers_findings, audit_record, item_keys, notebook_findings
 from .gain import GainReport, gather as gather_gain
+from .agreement import gather as gather_agreement
 from ..gradebook import source_record
 from ..keys import KeyProblem, parse_kind
 from ..late import LatePolicy
@@ -75,6 +76,7 @@ class Cohort:
     late_policy: str = ""                # the policy in one sentence (LatePolicy.describe)
     findings: list[Finding] = field(default_factory=list)  # what the grader noticed, per submission
     gain: GainReport | None = None       # the knowledge check, pre against post (grading/reporting/gain.py)
+    agreement: list = field(default_factory=list)  # double-marked written items (grading/reporting/agreement.py)
 
     @property
     def identical(self) -> list[tuple[str, list[str]]]:
@@ -183,8 +185,10 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
     if roster:
         findings += [Finding("", t, "not on the roster", "collected and graded, but not a trainee of this cohort's "
                                  "roster") for t in trainees if t not in roster]
-    return Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe(), findings,
-                  gather_gain(course, trainees, roster))
+    cohort = Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe(), findings,
+                    gather_gain(course, trainees, roster))
+    cohort.agreement = gather_agreement(course.layout.db_url, list(results))
+    return cohort
 
 
 def _context(course, module: str, results: ModuleResults) -> dict:

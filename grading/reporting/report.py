@@ -4,8 +4,10 @@ Figures are drawn with matplotlib and embedded as PNG data, so the file can
 be mailed or archived on its own.  Sections: scores per module and
 completion per trainee; Moodle's item analysis per module with items to
 revise flagged; a trainee × outcome mastery heat map; the knowledge check's learning
-gain before and after (grading/reporting/gain.py); results by ministry and
-country; submissions to look at (tampering found by the grader, what else it
+gain before and after (grading/reporting/gain.py); two graders' agreement
+on double-marked written answers and the disagreements to settle
+(grading/reporting/agreement.py); results by ministry and country;
+submissions to look at (tampering found by the grader, what else it
 noticed in a trainee's files (grading/reporting/findings.py), evidence of
 copying with its reasons, late submissions and their penalty under the
 course's late policy, written answers awaiting a grade).  Every label is drawn
@@ -34,6 +36,7 @@ from ..late import describe_delay  # noqa: E402
 from ..preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
 from . import gain as learning_gain  # noqa: E402
+from . import agreement as double_marking  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: Every label is drawn as the text it is: a trainee id, ministry or module name with ``$…$`` is no
@@ -188,6 +191,7 @@ def render(cohort: Cohort, path: Path, title: str = "Himaya cohort report") -> P
         figures = _figures(cohort)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["agreement_label"] = double_marking.label  # agreement.html.j2: a criterion's row
     html = env.get_template("report.html.j2").render(
         title=title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         cohort=cohort, modules=list(cohort.modules.values()), analysis=item_analysis(cohort), look=to_look_at(cohort),
