@@ -233,7 +233,7 @@ def cmd_mark(args) -> int:
     from .marking import server
 
     return server.run(_course(args), args.module, grader=args.grader, port=args.port, lang=args.lang or "",
-                      extra=args.lab_args)
+                      extra=args.lab_args, rescore_only=args.rescore)
 
 
 def main(argv=None) -> int:
@@ -307,6 +307,9 @@ def main(argv=None) -> int:
     p.add_argument("--grader", default="", help="your name as a grader (default: $HIMAYA_GRADER, else your login)")
     p.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
     p.add_argument("--lang", choices=("ar", "en"), help="the page's language at first (default: Arabic)")
+    p.add_argument("--rescore", action="store_true",
+                   help="only re-score the answers graded with a rubric that changed since, say how many changed, "
+                        "and stop (the page does it too when it starts)")
     p.set_defaults(func=cmd_mark)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("lab", "mark"):

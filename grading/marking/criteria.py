@@ -113,8 +113,8 @@ def parse(item: str, text: str, source: str = "") -> Rubric:
                   tuple(notes))
 
 
-def comments_path(item: str, folder: Path = FOLDER) -> Path:
-    return folder / f"{item}.comments.yaml"
+def comments_path(item: str, folder: Path | None = None) -> Path:
+    return (folder or FOLDER) / f"{item}.comments.yaml"
 
 
 def _comments(item: str, rubric: Rubric, path: Path) -> dict[int, dict]:
@@ -140,8 +140,9 @@ def _comments(item: str, rubric: Rubric, path: Path) -> dict[int, dict]:
     return data
 
 
-def load(item: str, folder: Path = FOLDER) -> Rubric:
+def load(item: str, folder: Path | None = None) -> Rubric:
     """The rubric of ``item`` with each criterion's comments; :class:`RubricProblem` names what to fix."""
+    folder = folder or FOLDER  # read at each call: a course (or a test) may point FOLDER elsewhere
     path = folder / f"{item}.md"
     if not path.is_file():
         raise RubricProblem(f"{item}: no rubric; write grading/rubrics/{item}.md")
@@ -154,6 +155,6 @@ def load(item: str, folder: Path = FOLDER) -> Rubric:
     return Rubric(rubric.item, rubric.title, rubric.max_points, criteria, rubric.notes)
 
 
-def items(folder: Path = FOLDER) -> list[str]:
+def items(folder: Path | None = None) -> list[str]:
     """Items that have a rubric."""
-    return sorted(p.stem for p in folder.glob("*.md"))
+    return sorted(p.stem for p in (folder or FOLDER).glob("*.md"))

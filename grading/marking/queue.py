@@ -21,7 +21,7 @@ from nbgrader.api import Assignment, BaseCell, Gradebook, Grade, MissingEntry, S
 from curriculum import answers as answer_files
 from curriculum.settings import ANSWERS_FILENAME
 
-from . import criteria, order, scoring
+from . import criteria, order, revisions, scoring
 from .store import Store
 
 
@@ -157,7 +157,8 @@ class ItemQueue:
 
     @staticmethod
     def is_graded(grade: dict | None) -> bool:
-        return bool(grade) and grade["manual_score"] is not None
+        """A manual score that no rubric change sent back for a grader to look at again (:mod:`.revisions`)."""
+        return bool(grade) and grade["manual_score"] is not None and not grade.get("needs_manual_grade")
 
     # -- next ungraded -------------------------------------------------------------------
     def next_ungraded(self) -> str | None:
@@ -192,5 +193,6 @@ class ItemQueue:
             note.manual_comment = comment
             gb.db.commit()
         self.store.save(self.module, self.item, trainee, self.grader, marks.to_json(), score)
+        revisions.record(self.store, self.module, self.item, trainee, self.rubric)  # for a rubric that changes
         self.store.release(self.module, self.item, trainee, self.grader)
         return {"score": score, "comment": comment}

@@ -42,14 +42,48 @@ def environment(course: Course, base: dict | None = None) -> dict:
     return env
 
 
-def run(course: Course, module: str, grader: str = "", port: int = 0, lang: str = "", extra: list[str] = ()) -> int:
-    """Print the grading page's address, then become the server (in the course root) until it is stopped."""
+def rescore(course: Course, module: str, grader: str) -> list[str]:
+    """Re-score the module's grades whose rubric changed since (:mod:`.revisions`): lines per item, Arabic then
+    English, saying how many answers changed and how many wait for a grader to look again."""
+    from . import revisions
+    from .criteria import RubricProblem
+    from .queue import ItemQueue
+
+    lines = []
+    for written in written_items(course.source, module):
+        try:
+            queue = ItemQueue(course.layout, module, written.item, grader)
+        except RubricProblem as problem:
+            raise PipelineError(str(problem)) from None
+        done = revisions.rescore(queue)
+        if done.checked:
+            lines += [done.message("ar"), done.message("en")]
+        else:
+            lines += [f"{written.item}: لم تُقيَّم أي إجابة بمعايير أقدم",
+                      f"{written.item}: no answer was graded with an older rubric"]
+        waiting = len(revisions.reviews(queue.store, module, written.item))
+        if waiting:
+            lines += [f"{written.item}: {waiting} إجابة تنتظر مقيّمًا يراجعها بعد تغيّر المعايير "
+                      "(تعود في «التالية غير المقيّمة»)",
+                      f"{written.item}: {waiting} answer{'s' if waiting != 1 else ''} wait for a grader to look "
+                      "again after the rubric changed (they come back in 'next ungraded')"]
+    return lines
+
+
+def run(course: Course, module: str, grader: str = "", port: int = 0, lang: str = "", extra: list[str] = (),
+        rescore_only: bool = False) -> int:
+    """Re-score what a changed rubric touched, print the grading page's address, then become the server (in the
+    course root) until it is stopped; with ``rescore_only``, re-score and stop."""
     course.check_released(module)
     found = [w for w in written_items(course.source, module)]
     if not found:
         raise PipelineError(f"{module} has no written answer to grade")
-    port, token = port or _free_port(), secrets.token_hex(24)
     grader = grader or os.environ.get("HIMAYA_GRADER") or getpass.getuser()
+    for line in rescore(course, module, grader):
+        print(line, flush=True)
+    if rescore_only:
+        return 0
+    port, token = port or _free_port(), secrets.token_hex(24)
     for written in found:
         print(f"grade {written.item} ({module}) as {grader}: {address(port, token, module, written.item, lang)}",
               flush=True)
