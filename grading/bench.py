@@ -22,6 +22,11 @@ executed headless, kernel start included, its time split by stage, and how fast
 an answer reaches the disk (``build/bench/trainee.json`` and ``trainee.txt``);
 ``--trainee`` runs only that part, in a few minutes.
 
+Then the grading page (``grading/bench_marking.py``): two scripted graders grade a
+204-trainee written item at once in Chromium, key press to next answer shown
+(p50, p95) and key presses per answer (``build/bench/marking.json`` and
+``marking.txt``); ``--marking`` runs only that part.
+
 Writes ``build/bench/autograde.json`` with both wall times, the speed-up, the
 peak memory of the grading processes and ``identical_scores`` (true only when
 every trainee's every item scored the same both ways).  A benchmark, not a
@@ -246,12 +251,19 @@ def main(argv=None) -> int:
                         help="only the trainee's side: module execution by stage, answers on disk (bench_trainee.py)")
     parser.add_argument("--no-trainee", dest="trainee_part", action="store_false",
                         help="skip the trainee's side")
+    parser.add_argument("--marking", action="store_true",
+                        help="only the grading page: key press to next answer in Chromium (bench_marking.py)")
+    parser.add_argument("--no-marking", dest="marking_part", action="store_false", help="skip the grading page")
     args = parser.parse_args(argv)
     if args.trainee:
         from . import bench_trainee
 
         bench_trainee.run(to=Path(args.to).parent)
         return 0
+    if args.marking:
+        from . import bench_marking
+
+        return 0 if bench_marking.run(args.trainees, to=Path(args.to).parent)["gradebook_as_meant"] else 1
     os.environ.setdefault("HIMAYA_ANSWERS_DIR", str(REPO / "build" / "bench"))  # never beside the sources
     results = [bench_module(REPO, module, args.trainees, args.jobs) for module in args.modules]
     everything = bench_all_core(REPO, args.trainees, args.jobs) if args.all_core else None
@@ -274,6 +286,10 @@ def main(argv=None) -> int:
         from . import bench_trainee
 
         bench_trainee.run(to=out.parent)
+    if args.marking_part:
+        from . import bench_marking
+
+        bench_marking.run(args.trainees, to=out.parent)
     return 0 if all(r["identical_scores"] for r in results) else 1
 
 
