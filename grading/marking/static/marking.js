@@ -9,9 +9,9 @@
       title: "Written answers", item: "Item", prompt: "Question", answer: "Trainee's answer", rubric: "Criteria",
       notes: "Notes for graders", adjustment: "Adjustment (±)", reason: "Reason for the adjustment",
       comment: "Comment to the trainee (optional)", score: "Score:", prev: "Previous", save: "Save and next",
-      next: "Next", ungraded: "Next ungraded", reveal: "Reveal",
+      next: "Next", ungraded: "Next ungraded", reveal: "Reveal", similar: "Similar answers together",
       keys: "Keys: 1–9 tick or untick a criterion · Enter saves and moves on · ← → previous and next · " +
-        "A adjustment · C comment · in a text box, Enter (Ctrl+Enter in the comment) saves and moves on, Esc leaves it",
+        "A adjustment · C comment · S similar answers together · in a text box, Enter (Ctrl+Enter in the comment) saves and moves on, Esc leaves it",
       progress: (g, n) => `graded ${g} of ${n}`, position: (p, n) => `Answer ${p} of ${n}`,
       graded: "graded", waiting: "not graded yet", elsewhere: "graded in formgrader", held: "another grader has it open",
       saved: (s, m) => `Saved: ${s} / ${m}.`, done: "Every answer to this item is graded.",
@@ -23,9 +23,9 @@
       title: "الإجابات المكتوبة", item: "السؤال", prompt: "نص السؤال", answer: "إجابة المتدرّب", rubric: "المعايير",
       notes: "ملاحظات للمقيّمين", adjustment: "تعديل الدرجة (±)", reason: "سبب التعديل",
       comment: "تعليق للمتدرّب (اختياري)", score: "الدرجة:", prev: "السابقة", save: "احفظ وانتقل",
-      next: "التالية", ungraded: "التالية غير المقيّمة", reveal: "أظهر الاسم",
+      next: "التالية", ungraded: "التالية غير المقيّمة", reveal: "أظهر الاسم", similar: "الإجابات المتشابهة معًا",
       keys: "المفاتيح: 1–9 تحديد المعيار أو إلغاؤه · Enter يحفظ وينتقل · → ← السابقة والتالية · " +
-        "A تعديل الدرجة · C التعليق · في مربع نص: Enter (وCtrl+Enter في التعليق) يحفظ وينتقل، وEsc يخرج منه",
+        "A تعديل الدرجة · C التعليق · S الإجابات المتشابهة معًا · في مربع نص: Enter (وCtrl+Enter في التعليق) يحفظ وينتقل، وEsc يخرج منه",
       progress: (g, n) => `قُيّمت ${g} من ${n}`, position: (p, n) => `الإجابة ${p} من ${n}`,
       graded: "مقيّمة", waiting: "لم تُقيَّم بعد", elsewhere: "قُيّمت في formgrader", held: "يفتحها مقيّم آخر الآن",
       saved: (s, m) => `حُفظت: ${s} من ${m}.`, done: "قُيّمت كل الإجابات عن هذا السؤال.",
@@ -35,7 +35,9 @@
     },
   };
   const $ = (id) => document.getElementById(id);
+  // arrangement: "random" (each grader's own stable order) or "similar" (similar answers side by side)
   const state = { lang: localStorage.getItem("himaya-marking-lang") || "ar", items: [], item: null, order: [],
+                  arrangement: localStorage.getItem("himaya-marking-order") === "similar" ? "similar" : "random",
                   index: 0, view: null, met: new Set(), busy: false };
   const t = (key, ...args) => { const v = TEXT[state.lang][key]; return typeof v === "function" ? v(...args) : v; };
   const ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/g;
@@ -45,7 +47,8 @@
   const plain = (md) => md.replace(/\*\*/g, "").replace(/(^|\s)\*(\S[^*]*)\*/g, "$1$2");
 
   async function api(path, method = "GET", body) {
-    const response = await fetch(`${BASE}/api/${path}`, {
+    const query = path.startsWith("items/") ? `?order=${state.arrangement}` : "";  // the grader's order
+    const response = await fetch(`${BASE}/api/${path}${query}`, {
       method, credentials: "same-origin",
       headers: { "X-XSRFToken": XSRF, "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -66,6 +69,7 @@
     document.documentElement.dir = state.lang === "ar" ? "rtl" : "ltr";
     document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = t(e.dataset.t); });
     document.querySelectorAll(".lang").forEach((b) => b.setAttribute("aria-pressed", b.dataset.lang === state.lang));
+    $("arrangement").setAttribute("aria-pressed", state.arrangement === "similar");
     document.title = `Himaya · ${t("title")}`;
     fillItems();
     if (state.rubric) showRubric();
@@ -254,6 +258,19 @@
     document.activeElement && document.activeElement.blur();
   }
 
+  // similar answers together, or not: the same answer stays open, the order around it changes
+  async function arrange(how) {
+    state.arrangement = how;
+    localStorage.setItem("himaya-marking-order", how);
+    $("arrangement").setAttribute("aria-pressed", how === "similar");
+    document.body.dataset.order = how;
+    if (!state.item) return;
+    const data = await api(itemPath());
+    state.order = data.order;
+    if (state.view) await open(state.view.code);
+  }
+  const toggleArrangement = () => run(() => arrange(state.arrangement === "similar" ? "random" : "similar"));
+
   // -- the keyboard ----------------------------------------------------------------------------------
   document.addEventListener("keydown", (event) => {
     if (!state.view || event.altKey) return;
@@ -271,6 +288,7 @@
     if (/^[1-9]$/.test(event.key)) { event.preventDefault(); const n = Number(event.key); run(async () => toggle(n)); }
     else if (event.key === "a" || event.key === "ش") { event.preventDefault(); $("adjustment").focus(); }
     else if (event.key === "c" || event.key === "ؤ") { event.preventDefault(); $("comment").focus(); }
+    else if (event.key === "s" || event.key === "س") { event.preventDefault(); toggleArrangement(); }
     else if (event.key === "Enter") { event.preventDefault(); run(saveAndNext); }
     else if (event.key === "ArrowRight") { event.preventDefault(); run(() => step(rtl ? -1 : 1)); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); run(() => step(rtl ? 1 : -1)); }
@@ -283,6 +301,7 @@
   $("prev").addEventListener("click", () => run(() => step(-1)));
   $("next").addEventListener("click", () => run(() => step(1)));
   $("ungraded").addEventListener("click", () => run(nextUngraded));
+  $("arrangement").addEventListener("click", (e) => { toggleArrangement(); e.currentTarget.blur(); });
   $("reveal").addEventListener("click", () => run(async () => {
     const found = await api(`${itemPath()}/answers/${state.view.code}/reveal`, "POST");
     $("pseudonym").textContent = found.trainee;
@@ -299,6 +318,9 @@
   // -- start: ?lang=ar|en, and #module/item opens that item ----------------------------------------
   const asked = new URLSearchParams(location.search).get("lang");
   if (asked === "ar" || asked === "en") state.lang = asked;
+  const askedOrder = new URLSearchParams(location.search).get("order");
+  if (askedOrder === "similar" || askedOrder === "random") state.arrangement = askedOrder;
+  document.body.dataset.order = state.arrangement;
   run(async () => {
     const data = await api("items");
     state.items = data.items;
