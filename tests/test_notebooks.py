@@ -9,11 +9,13 @@ import pytest
 from curriculum import exercises as ex
 from curriculum.settings import settings
 from curriculum.exercises.base import grade_id
+from curriculum.ids import MODULE, is_check
 from curriculum.language import bilingual
 from grading.keys import code_tests, notebook_keys, parse_key, written_items
 
 REPO = Path(__file__).resolve().parent.parent
-MODULE_NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb"))
+#: the modules and the knowledge check's two assignments (kc-check-pre, kc-check-post: curriculum/check.py)
+MODULE_NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb")) + sorted((REPO / "notebooks").glob("kc-*/*.ipynb"))
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 LATIN = re.compile(r"[A-Za-z]{3,}")
@@ -33,8 +35,8 @@ def is_lab(path) -> bool:
 
 
 LAB_NOTEBOOKS = [p for p in MODULE_NOTEBOOKS if is_lab(p)]
-#: modules held to the full module standard (the orientation and the labs have their own shape)
-CORE_NOTEBOOKS = [p for p in MODULE_NOTEBOOKS if not is_lab(p) and not p.stem.startswith("m00")]
+#: modules held to the full module standard (the orientation, the labs and the knowledge check have their own shape)
+CORE_NOTEBOOKS = [p for p in MODULE_NOTEBOOKS if not is_lab(p) and not p.stem.startswith("m00") and not is_check(p.stem)]
 
 
 def short_id(path) -> str:
@@ -52,7 +54,7 @@ def test_there_is_a_module():
 
 def test_folder_and_notebook_are_named_after_the_module(path):
     assert path.stem == path.parent.name
-    assert re.fullmatch(r"m\d{2}[a-z]?-[a-z0-9-]+", path.stem)
+    assert MODULE.fullmatch(path.stem)
 
 
 def test_kernelspec_is_set_so_jupyterlab_never_asks(path):
@@ -123,7 +125,7 @@ def test_every_exercise_is_bilingual_and_every_key_fits_its_exercise(path):
     written = written_items(path)
     assert set(keys) | set(written) <= set(live)
     for item, key in keys.items():
-        key = key.for_trainee(settings.trainee)  # data-dependent keys computed as the grader would
+        key = key.for_trainee(settings.trainee, path.stem)  # per-trainee keys (data, the check's form) as the grader would
         exercise = live[item]
         assert exercise.kind == key.kind
         exercise.check_key(key.key)
@@ -181,6 +183,11 @@ def test_syllabus_maps_every_graded_item_and_nothing_else(path):
     import yaml
 
     syllabus = yaml.safe_load((REPO / "curriculum" / "syllabus.yaml").read_text(encoding="utf-8"))
+    graded = set(notebook_keys(path)) | set(written_items(path)) | set(code_tests(path))
+    if is_check(path.stem):  # the knowledge check: its slots, under knowledge_check:, not a module of the syllabus
+        assert path.stem in (syllabus["knowledge_check"]["pre"], syllabus["knowledge_check"]["post"])
+        assert {slot["id"] for slot in syllabus["knowledge_check"]["items"]} == graded and not written_items(path)
+        return
     module = syllabus["modules"][path.stem]
     mapped = {item for outcome in module["outcomes"] for item in outcome["items"]}
     graded = set(notebook_keys(path)) | set(written_items(path)) | set(code_tests(path))
