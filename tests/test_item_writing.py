@@ -17,10 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from curriculum import check
 from grading.keys import notebook_keys
 
 REPO = Path(__file__).resolve().parent.parent
-MODULE_NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb"))
+#: the modules and the knowledge check (its pre notebook: the post one holds the same items)
+MODULE_NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb")) + [REPO / "notebooks" / "kc-check-pre" / "kc-check-pre.ipynb"]
 LANGS = ("ar", "en")
 
 #: mean key length over mean distractor length, above which the key stands out (per item, per language)
@@ -80,6 +82,16 @@ def choice_items(path: Path) -> list[ChoiceItem]:
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nbformat.read(path, as_version=4).cells}
     out = []
     for item, key in notebook_keys(path).items():
+        if check.is_form_key(key.key):  # the knowledge check: each form is an item of its own
+            widget = cells[item.replace(".", "-") + "-widget"]
+            for form in check.FORMS:
+                answer = check.form_key(key.key, form)["answer"]
+                if key.kind in ("single", "multiple"):
+                    options = ast.literal_eval(next(k.value for k in check.form_call(widget, item, form).keywords
+                                                    if k.arg == "options"))
+                    out.append(ChoiceItem(f"{item}/{form}", key.kind, options,
+                                          (answer,) if isinstance(answer, str) else tuple(answer)))
+            continue
         answer = key.key["answer"]
         if key.kind not in ("single", "multiple") or isinstance(answer, dict):
             continue  # other kinds, or a data-dependent key ($data)

@@ -17,7 +17,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 GLOSSARY = REPO / "curriculum" / "glossary.yaml"
-NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("m*/*.ipynb")) + sorted((REPO / "notebooks").glob("kc-*/*.ipynb"))  # with the knowledge check
 RUBRICS = sorted((REPO / "grading" / "rubrics").glob("*.md"))
 
 DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640]")  # harakat, shadda, sukun, superscript alef, tatweel
