@@ -288,12 +288,15 @@ class Lab:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def api(self, path: str, method: str = "GET"):
+    def api(self, path: str, method: str = "GET", body=None, timeout: float = 10):
+        """``body``: sent as JSON (e.g. a PUT to the grading page's API)."""
         request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-        return json.loads(body) if body else None
+                                         data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Authorization": f"token {self.token}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer = response.read()
+        return json.loads(answer) if answer else None
 
     def _wait_until_up(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout

@@ -27,12 +27,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, Lab
 
 pytestmark = pytest.mark.browser
 
@@ -142,29 +141,28 @@ def before(course) -> dict:
 
 
 # -- the grading page's server, as `python -m grading mark` starts it ------------------------------
-class MarkServer:
-    """``python -m grading --work build/test-marking mark m00-orientation --grader <name>``, its printed address read."""
+class MarkServer(Lab):
+    """``python -m grading --work <work> mark m00-orientation --grader <name>``, its printed address read;
+    waiting for it, its log, its API (a JSON body for PUT) and stopping it are :class:`Lab`'s."""
 
-    def __init__(self, grader: str, state: Path):
+    def __init__(self, grader: str, state: Path, work: str = WORK, extra: list[str] = ()):
         state.mkdir(parents=True, exist_ok=True)
         for name in ("config", "runtime", "user-settings", "workspaces", "data"):
             (state / name).mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HIMAYA_", "JUPYTER_"))}
         env.update(JUPYTER_CONFIG_DIR=str(state / "config"), JUPYTER_RUNTIME_DIR=str(state / "runtime"))
-        self.grader = grader
+        self.root, self.trainee, self.grader = REPO, grader, grader
         self.log_path = state / "mark.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grading", "--work", WORK, "mark", MODULE, "--grader", grader,
-             f"--LabApp.user_settings_dir={state / 'user-settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}"],
+            [sys.executable, "-m", "grading", "--work", work, "mark", MODULE, "--grader", grader,
+             f"--LabApp.user_settings_dir={state / 'user-settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
+             *extra],
             cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         self.page_url = self._printed_address()
-        found = re.match(r"(http://127\.0\.0\.1:\d+)/himaya/marking\?token=(\w+)#", self.page_url)
-        self.url, self.token = found.group(1), found.group(2)
+        found = re.match(r"http://127\.0\.0\.1:(\d+)/himaya/marking\?token=(\w+)#", self.page_url)
+        self.port, self.token = int(found.group(1)), found.group(2)
         self._wait_until_up()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
 
     def _printed_address(self, timeout: float = 60) -> str:
         deadline = time.monotonic() + timeout
@@ -177,38 +175,8 @@ class MarkServer:
             time.sleep(0.2)
         raise RuntimeError(f"python -m grading mark printed no address within {timeout} s:\n{self.log()}")
 
-    def _wait_until_up(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the grading server exited ({self.process.returncode}):\n{self.log()}")
-            try:
-                self.api("/api/status")
-                return
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError(f"the grading server did not start within {timeout} s:\n{self.log()}")
-
-    def api(self, path: str, method: str = "GET", body=None):
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Authorization": f"token {self.token}",
-                                                  "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            data = response.read()
-        return json.loads(data) if data else None
-
     def item(self, path: str = "", method: str = "GET", body=None):
-        return self.api(f"/himaya/marking/api/items/{MODULE}/{ITEM}{path}", method, body)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
+        return self.api(f"/himaya/marking/api/items/{MODULE}/{ITEM}{path}", method, body, timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -481,3 +449,137 @@ def test_a_hostile_answer_runs_and_fetches_nothing(course, alice, browser, tripw
         assert not watched.elsewhere and not tripwire.hits, (watched.elsewhere, tripwire.hits)
     finally:
         watched.close()
+
+
+# -- two graders at once, on an item of more answers ---------------------------------------------------------
+CROWD_WORK = "build/test-marking-crowd"
+CROWD = 24
+TICKED = "() => [...document.querySelectorAll('#criteria li.met')].map(l => +l.dataset.number)"
+
+
+@pytest.fixture(scope="module")
+def crowd(requirements):
+    """m00 released and its written item answered by 24 synthetic trainees, as autograde leaves them
+    (grading/bench_marking.py's cohort, so which criteria each answer meets is known)."""
+    from grading import bench_marking
+
+    return bench_marking.build(REPO, CROWD_WORK, CROWD)
+
+
+@pytest.fixture(scope="module")
+def crowd_graders(crowd):
+    """Two graders' servers on that gradebook, double marking off: every answer is marked once."""
+    course, _ = crowd
+    servers = {name: MarkServer(name, course.layout.base / f"mark-{name}", CROWD_WORK, ["--Marking.double_share=0"])
+               for name in ("ben", "amal")}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def test_two_browsers_grading_at_once_never_share_an_answer_and_lose_no_grade(crowd, crowd_graders, browser):
+    """ben (English interface, random order) and amal (Arabic interface, similar answers together, switched on
+    with the key S/س) grade the same item in two browser contexts at once: on every round both press the keys of
+    their answer's criteria, then Enter on both pages back to back, so their saves and "next ungraded" requests
+    cross on the server.  No answer is open in both, none is handed to both or lost, each grader's answers come
+    in their own order, and the gradebook then holds exactly one grade per answer: what its keys meant."""
+    from grading.marking import criteria, scoring
+    from grading.marking.queue import ItemQueue
+
+    course, answers = crowd
+    rubric = criteria.load(ITEM)
+    queues = {"ben": ItemQueue(course.layout, MODULE, ITEM, "ben"),
+              "amal": ItemQueue(course.layout, MODULE, ITEM, "amal", arrangement="similar")}
+    codes = {queues["ben"].pseudonym(t): t for t in answers}
+    watched = {"ben": Watched(browser, crowd_graders["ben"], "en-US"), "amal": Watched(browser, crowd_graders["amal"], "ar")}
+    try:
+        pages = {"ben": open_page(watched["ben"], crowd_graders["ben"], "en"),
+                 "amal": open_page(watched["amal"], crowd_graders["amal"], "ar")}
+        ben, amal = pages["ben"], pages["amal"]
+        toggle = {name: page.locator("#arrangement") for name, page in pages.items()}
+        assert toggle["ben"].inner_text().strip() == "Similar answers together"
+        assert toggle["amal"].inner_text().strip() == "الإجابات المتشابهة معًا"
+        opened = amal.locator("body").get_attribute("data-code")
+        press_on_arabic_keyboard(amal, "s")                        # the S key types س on an Arabic keyboard
+        amal.locator('#arrangement[aria-pressed="true"]').wait_for()
+        amal.locator("body:not(.busy)").wait_for()
+        assert amal.locator("body").get_attribute("data-code") == opened   # the open answer stays open
+        assert toggle["ben"].get_attribute("aria-pressed") == "false"      # random stays ben's default
+        shoot(amal, "together-ar-similar")
+        shoot(ben, "together-en")
+
+        handed: dict[str, list[str]] = {"ben": [], "amal": []}
+        meant: dict[str, tuple[str, list[int]]] = {}               # trainee → (grader, criteria keys pressed)
+        active = dict(pages)
+        while active:
+            now = {name: page.locator("body").get_attribute("data-code") for name, page in active.items()}
+            for name, code in list(now.items()):
+                if codes[code] in handed[name]:                     # the page still shows the one saved last
+                    del active[name], now[name]
+            if len(now) == 2:
+                assert now["ben"] != now["amal"], now              # never one answer open in both
+            for name, code in now.items():
+                trainee = codes[code]
+                assert trainee not in meant, (name, trainee, meant.get(trainee))  # never handed out twice
+                for n in answers[trainee]["met"]:
+                    active[name].keyboard.press(str(n))
+                active[name].locator("body:not(.busy)").wait_for()
+                assert active[name].evaluate(TICKED) == answers[trainee]["met"]
+            if not now:
+                break
+            with ben.expect_response(lambda r: r.request.method == "PUT") if "ben" in now else _nothing() as saved_b, \
+                    amal.expect_response(lambda r: r.request.method == "PUT") if "amal" in now else _nothing() as saved_a:
+                for name in now:                                   # Enter on both pages, back to back
+                    active[name].keyboard.press("Enter")
+            for name, saved in (("ben", saved_b), ("amal", saved_a)):
+                if name in now:
+                    assert saved.value.ok, saved.value.text()
+                    active[name].locator("body:not(.busy)").wait_for()
+                    trainee = codes[now[name]]
+                    handed[name].append(trainee)
+                    meant[trainee] = (name, answers[trainee]["met"])
+        assert sorted(meant) == sorted(answers)                     # every answer graded
+        assert not set(handed["ben"]) & set(handed["amal"]) and handed["ben"] and handed["amal"]
+        for name in ("ben", "amal"):                                # each in their own order (amal's first answer was
+            mine = queues[name].ordered()                          # handed before she switched the order)
+            places = [mine.index(t) for t in handed[name][(name == "amal"):]]
+            assert places == sorted(places), (name, places)
+        shoot(ben, "together-en-done")
+        shoot(amal, "together-ar-done")
+        for w in watched.values():
+            assert not w.dialogs and not w.errors and not w.elsewhere, vars(w)
+    finally:
+        for w in watched.values():
+            w.close()
+
+    from nbgrader.api import Gradebook
+
+    saved = queues["ben"].store.saved(MODULE, ITEM)
+    with Gradebook(course.layout.db_url) as gb:
+        for trainee, (grader, met) in meant.items():
+            grade = gb.find_grade(GRADE_ID, MODULE, MODULE, trainee)
+            assert grade.manual_score == scoring.score(rubric, scoring.Marks(frozenset(met))), (trainee, met)
+            assert grade.needs_manual_grade is False
+            assert saved[trainee].grader == grader and saved[trainee].marks["met"] == met
+    assert len(saved) == CROWD
+
+
+def press_on_arabic_keyboard(page, key: str) -> None:
+    """Press a Latin letter's key as an Arabic keyboard layout sends it (Playwright's layout is US English):
+    the key event names the Arabic letter (S → س), as a grader's browser reports it."""
+    arabic = {"s": "س", "a": "ش", "c": "ؤ"}[key]
+    session = page.context.new_cdp_session(page)
+    event = {"key": arabic, "code": f"Key{key.upper()}", "windowsVirtualKeyCode": ord(key.upper())}
+    session.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": arabic, **event})
+    session.send("Input.dispatchKeyEvent", {"type": "keyUp", **event})
+    session.detach()
+
+
+class _nothing:
+    """A stand-in for Playwright's expect_response when a page has nothing left to save."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
