@@ -133,7 +133,8 @@ def _with_feedback(course: Course, module: str) -> list[str]:
 
 
 def cmd_export(args) -> int:
-    path = _course(args).export(Path(args.to), roster=Path(args.roster) if args.roster else None)
+    to = Path(args.to) if args.to else REPO / "build" / ("grades.csv" if args.by == "module" else f"grades-by-{args.by}.csv")
+    path = _course(args).export(to, roster=Path(args.roster) if args.roster else None, by=args.by)
     print(f"wrote {path}")
     return 0
 
@@ -275,7 +276,11 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_release_feedback)
     p = sub.add_parser("export", help="write grades.csv: a row per trainee and module, the roster merged")
     p.add_argument("--roster", help="CSV: trainee_id,name,ministry,country,language (names in every row)")
-    p.add_argument("--to", default=str(REPO / "build" / "grades.csv"))
+    p.add_argument("--by", choices=("module", "item", "criterion"), default="module",
+                   help="a row per trainee and module (default), per trainee and item, or per trainee, written item "
+                        "and rubric criterion (met or not, from the grading page)")
+    p.add_argument("--to", help="the CSV to write (default: build/grades.csv; build/grades-by-item.csv or "
+                                "build/grades-by-criterion.csv with --by)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("report", help="write the cohort report (one self-contained HTML file)")
     p.add_argument("modules", nargs="*")

@@ -406,12 +406,13 @@ class Course:
     def release_feedback(self, module: str) -> None:
         self._ok(self.api.release_feedback(module), f"release feedback {module}")
 
-    def export(self, path: Path, roster: Path | None = None) -> Path:
-        """The course's grades.csv (grading/reporting/export.py) to ``path``, with ``roster`` merged when given."""
+    def export(self, path: Path, roster: Path | None = None, by: str = "module") -> Path:
+        """The course's grades.csv (grading/reporting/export.py) to ``path``, with ``roster`` merged when given;
+        ``by``: a row per trainee and module, item, or written item's criterion."""
         from .reporting.export import CourseExport
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        plugin = CourseExport(config=self.config, to=str(path), roster=str(roster) if roster else "")
+        plugin = CourseExport(config=self.config, to=str(path), roster=str(roster) if roster else "", by=by)
         with Gradebook(self.layout.db_url) as gb:
             plugin.export(gb)
         return path

@@ -26,6 +26,7 @@ from .copying import Submission, Suspicion, suspicions
 from .findings import Finding, answers_findings, audit_record, item_keys, notebook_findings
 from .gain import GainReport, gather as gather_gain
 from .agreement import gather as gather_agreement
+from .criteria import gather as gather_criteria
 from ..gradebook import source_record
 from ..keys import KeyProblem, parse_kind
 from ..late import LatePolicy
@@ -77,6 +78,7 @@ class Cohort:
     findings: list[Finding] = field(default_factory=list)  # what the grader noticed, per submission
     gain: GainReport | None = None       # the knowledge check, pre against post (grading/reporting/gain.py)
     agreement: list = field(default_factory=list)  # double-marked written items (grading/reporting/agreement.py)
+    criteria: list = field(default_factory=list)   # written items' criteria met and missed (reporting/criteria.py)
 
     @property
     def identical(self) -> list[tuple[str, list[str]]]:
@@ -188,6 +190,7 @@ def gather(course, modules: list[str] | None = None, roster: dict[str, Trainee] 
     cohort = Cohort(results, trainees, outcomes, roster or {}, audits, copying, policy.describe(), findings,
                     gather_gain(course, trainees, roster))
     cohort.agreement = gather_agreement(course.layout.db_url, list(results))
+    cohort.criteria = gather_criteria(course.layout.db_url, {m: r.written for m, r in results.items()})
     return cohort
 
 

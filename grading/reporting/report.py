@@ -3,7 +3,8 @@
 Figures are drawn with matplotlib and embedded as PNG data, so the file can
 be mailed or archived on its own.  Sections: scores per module and
 completion per trainee; Moodle's item analysis per module with items to
-revise flagged; a trainee × outcome mastery heat map; the knowledge check's learning
+revise flagged; per written item, the rubric criteria most trainees miss (what to teach again:
+grading/reporting/criteria.py); a trainee × outcome mastery heat map; the knowledge check's learning
 gain before and after (grading/reporting/gain.py); two graders' agreement
 on double-marked written answers and the disagreements to settle
 (grading/reporting/agreement.py); results by ministry and country;
@@ -37,6 +38,7 @@ from ..preprocessors import AUDIT_LABELS  # noqa: E402
 from .statistics import item_statistics, test_statistics  # noqa: E402
 from . import gain as learning_gain  # noqa: E402
 from . import agreement as double_marking  # noqa: E402
+from . import criteria as missed_criteria  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: Every label is drawn as the text it is: a trainee id, ministry or module name with ``$…$`` is no
@@ -211,4 +213,6 @@ def _figures(cohort: Cohort) -> dict:
         mastery=mastery(cohort) if cohort.outcomes and cohort.trainees else None,
         ministries=ministries, ministry_figure=ministry_figure, countries=countries, country_figure=country_figure,
         gain_figures={k: _png(f) for k, f in learning_gain.figures(cohort.gain).items()} if cohort.gain else {},
+        criteria_figures={k: _png(f) for k, f in missed_criteria.figures(cohort.criteria).items()},
+        teach_again=missed_criteria.TEACH_AGAIN,
     )
