@@ -81,18 +81,23 @@ def build(work: str = "build/test-k2/progress") -> Course:
     course.release_feedback(GRADED)
     for trainee in (TRAINEE, OTHER):
         fetch_feedback(course, GRADED, trainee)
-    # one machine, one cache: the classmate's cached submission sits beside the trainee's
-    cache = workspace(course, TRAINEE) / ".nbgrader-cache"
+    # nbgrader's cache where make lab keeps it (grading/lab.py), and, one machine one cache, the classmate's cached
+    # submissions beside the trainee's: their m00 and m01, and one of m02 (which the trainee has not submitted)
+    cache = lab_cache(course)
+    shutil.copytree(workspace(course, TRAINEE) / ".nbgrader-cache", cache)
     for folder in (workspace(course, OTHER) / ".nbgrader-cache").glob(f"*/{OTHER}+*"):
         shutil.copytree(folder, cache / folder.parent.name / folder.name)
+        if SUBMITTED in folder.name:
+            shutil.copytree(folder, cache / folder.parent.name / f"{OTHER}+{IN_PROGRESS}+{OTHER_TIME}")
     return course
 
 
-def nbgrader_config(course: Course, trainee: str = TRAINEE) -> dict:
-    """What the trainee's server reads (as grading/lab.py writes it for make lab)."""
-    return {
-        "CourseDirectory": {"course_id": course.config.CourseDirectory.course_id, "student_id": trainee},
-        "Exchange": {"root": str(course.layout.exchange), "cache": str(workspace(course, trainee) / ".nbgrader-cache"),
-                     "assignment_dir": str(workspace(course, trainee)), "path_includes_course": False},
-        "Authenticator": {"plugin_class": "nbgrader.auth.NoAuthPlugin"},
-    }
+#: When the classmate's m02 submission was made: shown nowhere on t-progress's page.
+OTHER_TIME = "2026-11-30 23:59:59.000000 UTC"
+
+
+def lab_cache(course: Course, trainee: str = TRAINEE) -> Path:
+    from grading.lab import TraineeLab
+
+    return TraineeLab(course, trainee).state / "nbgrader-cache"
+
