@@ -3,8 +3,9 @@
 Every step is the real one: nbgrader generates and releases each module to
 its exchange; each simulated trainee fetches it, answers through the widgets
 in its own kernel and submits; the instructor collects, autogrades, grades
-the written answers (as they would in formgrader), generates feedback and
-exports ``grades.csv``.
+the written answers (two instructors on the grading page's code path, half
+of the answers marked twice, blind: :func:`grade_written`), generates
+feedback and exports ``grades.csv``.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from nbgrader.api import Gradebook
 from tqdm.auto import tqdm
 
 from curriculum.settings import ANSWERS_FILENAME
@@ -27,6 +27,7 @@ from .config import Layout
 from .certificates import issue
 from .course import Course, StepResult
 from .keys import notebook_keys, written_items
+from .marking import queue as marking_queue, scoring
 
 
 @dataclass
@@ -42,6 +43,7 @@ class DemoResult:
     foreign: set = field(default_factory=set)       # (module, trainee) who handed in a classmate's answers file
     certificates: list = field(default_factory=list)  # grading/certificates: issued to those who completed
     verified: str = ""                              # one certificate code checked, as an instructor would
+    marked: dict = field(default_factory=dict)      # module -> (item, trainee) -> roles saved on the grading page
     seconds: float = 0.0
 
 
@@ -58,16 +60,57 @@ def _make_late(course: Course, module: str, trainee: str, when: datetime) -> Non
         folder.rename(folder.with_name("+".join([*parts[:2], stamp, *parts[3:]])))
 
 
-def grade_written(course: Course, module: str, trainee: str, style: str, notebook: str) -> None:
-    """Play the instructor grading written answers in formgrader (manual scores)."""
+#: The demo's two graders, on the grading page's code path (grading/marking): they mark the same way, except that
+#: the second, marking a partial answer a second time, gives the criterion the first grader gave in part.
+GRADERS = ("instructor-a", "instructor-b")
+#: The share of answers the demo marks twice: its cohort is small, so half (the course's default is 10 %).
+DOUBLE_SHARE = 0.5
+PARTLY = {"ar": "يستوفي المعيار التالي جزئيًا", "en": "partly meets the next criterion"}
+
+
+def demo_marks(rubric, style: str, lang: str, lenient: bool = False) -> scoring.Marks | None:
+    """A simulated grader's choices for an answer written in ``style``: the criteria in order, as many as the
+    persona's share of the points (simulate.MANUAL_SHARE) covers, and the rest of that share as an adjustment with
+    its reason; ``lenient`` gives the partly met criterion whole instead.  None: left for a person to grade."""
     share = simulate.MANUAL_SHARE.get(style)
-    with Gradebook(course.layout.db_url) as gb:
-        for item in written_items(course.source / module / f"{notebook}.ipynb"):
-            grade = gb.find_grade(item.replace(".", "-", 1), notebook, module, trainee)
-            if grade.needs_manual_grade and share is not None:
-                grade.manual_score = round(grade.max_score * share, 2)
-                grade.needs_manual_grade = False
-        gb.db.commit()
+    if share is None:
+        return None
+    target = round(rubric.max_points * share, 2)
+    met, total = set(), 0.0
+    for criterion in rubric.criteria:
+        if total + criterion.points > target + 1e-9:
+            break
+        met.add(criterion.number)
+        total += criterion.points
+    rest = round(target - total, 2)
+    if rest and lenient and len(met) < len(rubric.criteria):
+        return scoring.Marks(frozenset(met | {rubric.criteria[len(met)].number}))
+    return scoring.Marks(frozenset(met), rest, PARTLY[lang] if rest else "")
+
+
+def grade_written(course: Course, module: str, styles: dict[str, str], share: float = DOUBLE_SHARE) -> dict:
+    """Play two instructors grading ``module``'s written answers on the grading page: each takes "next ungraded"
+    in turn (first markings, then the answers chosen for a blind second marking) and saves as the page's handler
+    does (grading/marking/queue.py: nbgrader's gradebook through its API, the choices in the page's tables).
+    ``styles``: trainee → answering style.  Returns (item, trainee) → the roles saved."""
+    saved = {}
+    for written in marking_queue.written_items(course.source, module):
+        queues = [marking_queue.ItemQueue(course.layout, module, written.item, g, double_share=share) for g in GRADERS]
+        answers = queues[0].answers()
+        left = {t for t in answers if simulate.MANUAL_SHARE.get(styles.get(t, "")) is None}  # a person grades these
+        moved = True
+        while moved:
+            moved = False
+            for queue in queues:
+                trainee = queue.next_ungraded(skip=left)
+                if trainee is None:
+                    continue
+                role = queue.marks(answers)[trainee].role(queue.grader)
+                marks = demo_marks(queue.rubric, styles[trainee], answers[trainee].lang,
+                                   lenient=role == "second" and queue.grader == GRADERS[1])
+                saved.setdefault((written.item, trainee), []).append(queue.save(trainee, marks)["role"])
+                moved = True
+    return saved
 
 
 def run(work: str = "build/demo", personas: list[str] | None = None, modules: list[str] | None = None,
@@ -107,7 +150,6 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
                 result.work[(module, persona)] = work_done
 
     for module in modules:
-        notebooks = sorted(course.release_dir(module).glob("*.ipynb"))
         for persona in personas:
             folder = folders[(module, persona)]
             classmate = folders.get((module, "t-perfect"), Path("/nonexistent")) / ANSWERS_FILENAME
@@ -120,10 +162,7 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
         course.collect(module)
         graded = course.autograde(module, progress=progress)
         result.failures += [(module, r) for r in graded if not r.ok]
-        for persona in personas:
-            style = simulate.PERSONAS[persona][1]
-            for nb_path in notebooks:
-                grade_written(course, module, persona, style, nb_path.stem)
+        result.marked[module] = grade_written(course, module, {p: simulate.PERSONAS[p][1] for p in personas})
         result.failures += [(module, r) for r in course.feedback(module, progress=progress) if not r.ok]
         result.scores[module] = course.scores(module)
     trainees = roster.read(roster.write(layout.base / "roster.csv", demo_roster(personas)))
@@ -210,6 +249,10 @@ def table(result: DemoResult) -> str:
     lines.append(f"gradebook:   {base.db_url}")
     if result.verified:
         lines.append(f"certificates: {len(result.certificates)} in {base.base / 'certificates'}; {result.verified}")
+    twice = [roles for marked in result.marked.values() for roles in marked.values() if "second" in roles]
+    if twice:
+        lines.append(f"written answers: graded on the grading page by {' and '.join(GRADERS)}; {len(twice)} marked "
+                     "twice, blind (agreement and disagreements to settle: in the report)")
     if result.failures:
         lines.append("\nproblems:")
         lines += [f"  {m} {r.trainee}: {r.detail.splitlines()[-1] if r.detail else 'failed'}" for m, r in result.failures]

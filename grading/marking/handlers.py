@@ -22,6 +22,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .criteria import RubricProblem
+from .order import ARRANGEMENTS
 from .queue import ItemQueue, QueueProblem, written_items
 from .scoring import MarkProblem, Marks
 from .settings import Marking
@@ -52,7 +53,11 @@ class _Marking:
 
     def queue(self, module: str, item: str) -> ItemQueue:
         try:
-            return ItemQueue(self.layout, module, item, self.grader, self.marking.lease_minutes * 60)
+            arrangement = self.get_query_argument("order", "random")  # the grader's toggle: similar answers together
+            if arrangement not in ARRANGEMENTS:
+                raise web.HTTPError(400, f"unknown order {arrangement!r}: choose {' or '.join(ARRANGEMENTS)}")
+            return ItemQueue(self.layout, module, item, self.grader, self.marking.lease_minutes * 60,
+                             double_share=self.marking.double_share, arrangement=arrangement)
         except (QueueProblem, RubricProblem) as problem:
             raise web.HTTPError(404, str(problem)) from None
 
@@ -89,25 +94,40 @@ class StaticHandler(JupyterHandler, web.StaticFileHandler):
 
 
 class _Api(_Marking, APIHandler):
-    def answer_view(self, queue: ItemQueue, trainee: str, grades: dict, saved: dict, answers: dict) -> dict:
+    def answer_view(self, queue: ItemQueue, trainee: str, grades: dict, marks: dict, answers: dict) -> dict:
+        """What this grader may see of an answer: a blind second grader gets neither the first grader's
+        criteria nor the score (grading/marking/double.py); both marks show once both are in and differ."""
         answer = answers[trainee]
         grade = grades.get(trainee) or {}
-        choices = saved.get(trainee)
+        mark = marks[trainee]
+        role, own = mark.role(queue.grader), mark.own(queue.grader)
         held = queue.store.leases(queue.module, queue.item).get(trainee)
         ordered = queue.ordered(answers)
+        if role == "second":  # blind: only this grader's own second mark, never the gradebook's score
+            graded, score, elsewhere = own is not None, own.score if own else None, False
+        else:
+            graded = queue.is_graded(grade) and mark.state != "disagree"
+            score = grade.get("manual_score") if graded else None
+            kept = mark.in_gradebook
+            elsewhere = graded and (kept is None or kept.score != grade.get("manual_score"))
         return {
             "code": queue.pseudonym(trainee), "position": ordered.index(trainee) + 1,
             "text": answer.text, "lang": answer.lang,
-            "graded": queue.is_graded(grade), "score": grade.get("manual_score"),
-            "marks": choices.marks if choices else None,
-            "graded_elsewhere": queue.is_graded(grade) and (choices is None or choices.score != grade.get("manual_score")),
+            "graded": graded, "score": score,
+            "marks": own.marks if own else None,
+            "graded_elsewhere": elsewhere,
             "held_by_other": bool(held and held != queue.grader),
-            "progress": self.progress(queue, grades, answers),
+            "double": {"role": role, "state": mark.state if role != "second" else ("second" if own else "blind"),
+                       "both": mark.both()},
+            "progress": self.progress(queue, grades, answers, marks),
         }
 
     @staticmethod
-    def progress(queue: ItemQueue, grades: dict, answers: dict) -> dict:
-        return {"graded": sum(queue.is_graded(grades.get(t)) for t in answers), "total": len(answers)}
+    def progress(queue: ItemQueue, grades: dict, answers: dict, marks: dict) -> dict:
+        doubled = [m for t, m in marks.items() if t in answers and m.double]
+        return {"graded": sum(queue.is_graded(grades.get(t)) for t in answers), "total": len(answers),
+                "second": {"done": sum(m.second is not None for m in doubled), "total": len(doubled)},
+                "to_settle": sum(m.state == "disagree" for m in doubled)}
 
     def write_json(self, data) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -141,7 +161,8 @@ class ItemHandler(_Api):
         self.write_json({"module": module, "item": item, "prompt": queue.written.prompt,
                          "rubric": queue.rubric.to_json(), "points": queue.written.points,
                          "order": [queue.pseudonym(t) for t in queue.ordered(answers)],
-                         "progress": self.progress(queue, grades, answers), "warnings": warnings,
+                         "progress": self.progress(queue, grades, answers, queue.marks(answers)),
+                         "warnings": warnings,
                          "lease_minutes": self.marking.lease_minutes})
 
 
@@ -159,7 +180,7 @@ class AnswerHandler(_Api):
         trainee = self._find(queue, code, answers)
         if queue.store.leases(module, item).get(trainee) == queue.grader:  # still reading it: keep it theirs
             queue.store.lease(module, item, trainee, queue.grader, queue.lease_seconds)
-        self.write_json(self.answer_view(queue, trainee, queue.grades(), queue.store.saved(module, item), answers))
+        self.write_json(self.answer_view(queue, trainee, queue.grades(), queue.marks(answers), answers))
 
     @web.authenticated
     def put(self, module: str, item: str, code: str):
@@ -172,17 +193,18 @@ class AnswerHandler(_Api):
         except (MarkProblem, QueueProblem) as problem:
             self.set_status(400)
             return self.write_json({"message": str(problem)})
-        self.write_json(self.answer_view(queue, trainee, queue.grades(), queue.store.saved(module, item), answers))
+        self.write_json(self.answer_view(queue, trainee, queue.grades(), queue.marks(answers), answers))
 
 
 class NextHandler(_Api):
     @web.authenticated
     def post(self, module: str, item: str):
+        """The next answer to grade (first or blind second marking), or with ``?settle=1`` the next disagreement."""
         queue = self.queue(module, item)
-        trainee = queue.next_ungraded()
+        trainee = queue.next_to_settle() if self.get_query_argument("settle", "") else queue.next_ungraded()
         answers, grades = queue.answers(), queue.grades()
         self.write_json({"code": queue.pseudonym(trainee) if trainee else None,
-                         "progress": self.progress(queue, grades, answers)})
+                         "progress": self.progress(queue, grades, answers, queue.marks(answers))})
 
 
 class RevealHandler(_Api):

@@ -7,6 +7,12 @@ score for the item's task cell, whoever gave it (this page or formgrader).
 Saving writes that manual score and the composed comment through nbgrader's
 own Gradebook API, so formgrader, grades.csv and ``python -m grading feedback``
 read them as any grade typed in formgrader.
+
+Double marking (:mod:`.double`): after the first markings, "next ungraded"
+hands a grader the chosen answers someone else marked first, to mark blind; a
+second mark stays out of the gradebook; a disagreement is settled by whoever
+saves it next (:meth:`ItemQueue.next_to_settle` finds them), and the settled
+grade replaces the first in the gradebook.
 """
 from __future__ import annotations
 
@@ -21,7 +27,8 @@ from nbgrader.api import Assignment, BaseCell, Gradebook, Grade, MissingEntry, S
 from curriculum import answers as answer_files
 from curriculum.settings import ANSWERS_FILENAME
 
-from . import criteria, order, revisions, scoring
+from . import criteria, double, order, revisions, scoring
+from .settings import Marking
 from .store import Store
 
 
@@ -97,12 +104,29 @@ def written_items(source: Path, module: str) -> list[WrittenItem]:
     return list(_written_items(str(folder), stamp))
 
 
+@lru_cache(maxsize=8192)
+def _answer_in(path: str, stamp: tuple, trainee: str, item: str) -> Answer | None:
+    """``trainee``'s answer to ``item`` in the answers file at ``path``, read again only when ``stamp`` (its
+    modification time, size and inode) changes: every page request needs every answer, and reading 204 files
+    each time cost about 100 ms of each key press's wait."""
+    read = answer_files.read(Path(path), trainee=trainee)
+    text = read.value(item)
+    if isinstance(text, str) and text.strip() and not read.problem:
+        return Answer(trainee, text, read.language)
+    return None
+
+
 class ItemQueue:
     """A module's written item as one grader works through it."""
 
     def __init__(self, layout, module: str, item: str, grader: str, lease_seconds: float = 600,
-                 store: Store | None = None):
+                 store: Store | None = None, arrangement: str = "random", double_share: float | None = None):
+        """``arrangement``: the grader's order, one of :data:`.order.ARRANGEMENTS` (similar answers together or not)."""
+        if arrangement not in order.ARRANGEMENTS:
+            raise order.UnknownArrangement(f"unknown order {arrangement!r}: choose {' or '.join(order.ARRANGEMENTS)}")
         self.layout, self.module, self.grader, self.lease_seconds = layout, module, grader, lease_seconds
+        self.arrangement = arrangement
+        self.double_share = Marking().double_share if double_share is None else double_share  # share marked twice
         found = [w for w in written_items(layout.root / "notebooks", module) if w.item == item]
         if not found:
             raise QueueProblem(f"{module} has no written item {item}")
@@ -121,32 +145,39 @@ class ItemQueue:
             return out
         for path in sorted(folder.iterdir()):
             found = path / self.module / ANSWERS_FILENAME
+            try:
+                stat = found.stat()
+            except OSError:
+                continue
             if not found.is_file():
                 continue
-            read = answer_files.read(found, trainee=path.name)
-            text = read.value(self.item)
-            if isinstance(text, str) and text.strip() and not read.problem:
-                out[path.name] = Answer(path.name, text, read.language)
+            answer = _answer_in(str(found), (stat.st_mtime_ns, stat.st_size, stat.st_ino), path.name, self.item)
+            if answer is not None:
+                out[path.name] = answer
         return out
 
     def grades(self) -> dict[str, dict]:
         """The gradebook's grade of this item per trainee: manual score, whether it waits, the comment."""
         with Gradebook(self.layout.db_url) as gb:
-            rows = (gb.db.query(SubmittedAssignment.student_id, Grade)
+            # the columns themselves, in one query: a Grade object would load its deferred max_score (and more)
+            # with a query of its own per trainee, about a second for 204 answers on every page request
+            rows = (gb.db.query(SubmittedAssignment.student_id, Grade.manual_score, Grade.needs_manual_grade,
+                                Grade.max_score)
                     .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
                     .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
                     .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
                     .join(BaseCell, Grade.cell_id == BaseCell.id)
                     .filter(Assignment.name == self.module, BaseCell.name == self.written.grade_id).all())
-            return {student: {"manual_score": grade.manual_score, "needs_manual_grade": grade.needs_manual_grade,
-                              "max_score": grade.max_score} for student, grade in rows}
+            return {student: {"manual_score": manual, "needs_manual_grade": waits, "max_score": most}
+                    for student, manual, waits, most in rows}
 
     def pseudonym(self, trainee: str) -> str:
         return order.pseudonym(self.secret, trainee)
 
     def ordered(self, answers: dict[str, Answer] | None = None) -> list[str]:
-        """The trainees who wrote an answer, in this grader's order."""
-        return order.order(list(answers if answers is not None else self.answers()), self.grader, self.item)
+        """The trainees who wrote an answer, in this grader's order (random, or similar answers together)."""
+        answers = answers if answers is not None else self.answers()
+        return order.arrange({t: a.text for t, a in answers.items()}, self.grader, self.item, self.arrangement)
 
     def trainee(self, code: str) -> str:
         """The trainee behind a pseudonym of this item."""
@@ -160,27 +191,69 @@ class ItemQueue:
         """A manual score that no rubric change sent back for a grader to look at again (:mod:`.revisions`)."""
         return bool(grade) and grade["manual_score"] is not None and not grade.get("needs_manual_grade")
 
+    # -- double marking -------------------------------------------------------------------------
+    def marks(self, answers: dict[str, Answer] | None = None) -> dict[str, double.Marks]:
+        """Every answer's marks (first, second, settled) and whether it is chosen for double marking."""
+        answers = self.answers() if answers is None else answers
+        chosen = double.chosen(self.secret, self.item, answers, self.double_share)
+        return double.answers_marks(self.store.all_saved(self.module, self.item), chosen, answers)
+
     # -- next ungraded -------------------------------------------------------------------
-    def next_ungraded(self) -> str | None:
-        """The grader's own leased answer if still ungraded (so a grader resumes), else the first ungraded
-        answer in their order that no other grader holds, now leased to them; None when all are graded."""
+    def next_ungraded(self, skip=()) -> str | None:
+        """The grader's own leased answer if it still waits for them (so a grader resumes), else the first
+        ungraded answer in their order that no other grader holds, else the first chosen answer another grader
+        marked first and no one marked second; now leased to them.  None when nothing is left for them.
+        ``skip``: trainees this grader leaves for now (nothing is kept)."""
         answers, grades = self.answers(), self.grades()
-        ungraded = [t for t in self.ordered(answers) if not self.is_graded(grades.get(t))]
+        marks = self.marks(answers)
+        ordered = [t for t in self.ordered(answers) if t not in skip]
+        ungraded = [t for t in ordered if not self.is_graded(grades.get(t))]
+        second = [t for t in ordered if self.is_graded(grades.get(t)) and marks[t].state == "waiting"
+                  and marks[t].first.grader != self.grader]
         held = self.store.leases(self.module, self.item)
-        mine = [t for t in ungraded if held.get(t) == self.grader]
-        for trainee in mine + [t for t in ungraded if t not in held]:
+        waiting = ungraded + second
+        mine = [t for t in waiting if held.get(t) == self.grader]
+        for trainee in mine + [t for t in waiting if t not in held]:
             if self.store.lease(self.module, self.item, trainee, self.grader, self.lease_seconds):
+                return trainee
+        return None
+
+    def to_settle(self, answers: dict[str, Answer] | None = None) -> list[str]:
+        """Trainees whose two marks disagree and are not settled yet, in this grader's order."""
+        answers = self.answers() if answers is None else answers
+        marks = self.marks(answers)
+        return [t for t in self.ordered(answers) if marks[t].state == "disagree"]
+
+    def next_to_settle(self) -> str | None:
+        """The first disagreement in this grader's order that no other grader holds, now leased to them."""
+        held = self.store.leases(self.module, self.item)
+        for trainee in self.to_settle():
+            if held.get(trainee) in (None, self.grader) and \
+                    self.store.lease(self.module, self.item, trainee, self.grader, self.lease_seconds):
                 return trainee
         return None
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, trainee: str, marks: scoring.Marks) -> dict:
-        """Write the score and the comment (in the trainee's language) to nbgrader's gradebook; keep the choices."""
-        answer = self.answers().get(trainee)
+        """Keep the choices as this grader's first mark, blind second mark or settled grade (:mod:`.double`);
+        a first mark or a settled grade also goes to nbgrader's gradebook: the score and the comment in the
+        trainee's language.  A second mark does not: while two marks disagree the gradebook keeps the first."""
+        answers = self.answers()
+        answer = answers.get(trainee)
         if answer is None:
             raise QueueProblem(f"no written answer of {trainee} to {self.item}")
+        role = self.marks(answers)[trainee].role(self.grader)
         score = scoring.score(self.rubric, marks)
         comment = scoring.compose(self.rubric, marks, answer.lang)
+        if role != "second":
+            self._to_gradebook(trainee, score, comment)
+        self.store.save(self.module, self.item, trainee, self.grader, marks.to_json(), score, role=role)
+        if role != "second":  # what the gradebook's grade was scored against, for a rubric that changes
+            revisions.record(self.store, self.module, self.item, trainee, self.rubric, role)
+        self.store.release(self.module, self.item, trainee, self.grader)
+        return {"score": score, "comment": comment, "role": role}
+
+    def _to_gradebook(self, trainee: str, score: float, comment: str) -> None:
         with Gradebook(self.layout.db_url) as gb:
             try:
                 grade = gb.find_grade(self.written.grade_id, self.written.notebook, self.module, trainee)
@@ -192,7 +265,3 @@ class ItemQueue:
             grade.needs_manual_grade = False  # as formgrader does when a score is typed
             note.manual_comment = comment
             gb.db.commit()
-        self.store.save(self.module, self.item, trainee, self.grader, marks.to_json(), score)
-        revisions.record(self.store, self.module, self.item, trainee, self.rubric)  # for a rubric that changes
-        self.store.release(self.module, self.item, trainee, self.grader)
-        return {"score": score, "comment": comment}
