@@ -296,10 +296,9 @@ def rescore(queue) -> Rescored:
     now = version(rubric)
     found = bases(store, module, item)
     stale = {t: b for t, b in found.items() if b.version != now and not b.review}
-    marks = {role: store.saved(module, item, **_role(role)) for role in {b.role for b in stale.values()}}
-    saved_first = store.saved(module, item)
-    for trainee in sorted(set(saved_first) - set(found)):  # graded before versions were kept
-        record(store, module, item, trainee, rubric)
+    marks = store.all_saved(module, item)  # every role's marks: first, blind second, settled (:mod:`.double`)
+    for trainee in sorted((set(marks["first"]) | set(marks["settled"])) - set(found)):  # graded before versions
+        record(store, module, item, trainee, rubric, "settled" if trainee in marks["settled"] else "first")
     if not stale:
         return done
     answers = queue.answers()
@@ -348,11 +347,12 @@ def rescore(queue) -> Rescored:
                 grade.manual_score = new_score
                 note.manual_comment = comment
                 gb.db.commit()
-                store.save(module, item, trainee, saved.grader, saved.marks, score, **_role(basis.role))
                 done.rescored.append(trainee)
+            for role, by_trainee in marks.items():  # every grader's mark of it, so two graders' scores still compare
+                other = by_trainee.get(trainee)
+                if other is not None and not _same(other.score, scoring.score(rubric, _marks(other.marks))):
+                    store.save(module, item, trainee, other.grader, other.marks,
+                               scoring.score(rubric, _marks(other.marks)), role=role)
             record(store, module, item, trainee, rubric, basis.role)
     return done
 
-
-def _role(role: str) -> dict:
-    return {} if role == "first" else {"role": role}

@@ -151,12 +151,14 @@ def figure(found: ItemCriteria):
     ax.barh(range(len(rows)), shares, color=[PALETTE[1] if c.teach_again else PALETTE[0] for c in rows],
             edgecolor="white")
     for y, (share, c) in enumerate(zip(shares, rows)):
-        ax.text(min(share + 1.5, 88), y, f"{c.missed} / {c.graded}", va="center", fontsize=8)
+        ax.text(min(share + 1.5, 88), y, f"{c.missed} / {c.graded}", va="center", fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})  # readable over the dashed line
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.invert_yaxis()  # most missed on top, as in the table
     ax.axvline(100 * TEACH_AGAIN, color="#6b7280", linestyle="--", linewidth=1)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("answers that missed the criterion (% of graded)")
+    ax.set_xlabel(f"answers that missed the criterion (% of graded); orange: {100 * TEACH_AGAIN:.0f} % or more, "
+                  "teach again")
     ax.set_title(f"{found.item} ({found.graded} graded)", fontsize=9)
     return fig
 

@@ -73,6 +73,8 @@ def gradebook(layout) -> dict[str, tuple]:
 def test_changing_a_criterions_points_rescores_exactly_the_answers_that_had_it(course):
     layout, rubrics = course
     before_queue = grade_all(layout)
+    before_queue.store.save(MODULE, ITEM, "t1", "carol", {"met": [1], "adjustment": 0, "reason": "", "comment": ""},
+                            1.0, role="second")                     # double-marked: carol agreed with alice
     before = gradebook(layout)
     edit(rubrics, f"{ITEM}.md", (CRITERION_1, CRITERION_1.replace("1 pt", "1.5 pts")),
          (CRITERION_3, CRITERION_3.replace("1 pt", "0.5 pt")))
@@ -90,6 +92,7 @@ def test_changing_a_criterions_points_rescores_exactly_the_answers_that_had_it(c
     saved = queue.store.saved(MODULE, ITEM)
     assert (saved["t1"].score, saved["t1"].grader, saved["t1"].saved_at) == (1.5, "alice", 2000.0)
     assert saved["t3"].saved_at == 1000.0                       # untouched: not even re-saved
+    assert queue.store.saved(MODULE, ITEM, "second")["t1"].score == 1.5  # the two graders still agree
     assert saved["t1"].marks == before_queue.store.saved(MODULE, ITEM)["t1"].marks  # the grader's decision stays
     assert "2 re-scored in the gradebook (2 with a new score), 3 unchanged" in done.message("en")
     assert "أُعيد احتساب 2" in done.message("ar")
