@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -140,9 +141,25 @@ def _comments(item: str, rubric: Rubric, path: Path) -> dict[int, dict]:
     return data
 
 
+def _stamp(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
 def load(item: str, folder: Path | None = None) -> Rubric:
-    """The rubric of ``item`` with each criterion's comments; :class:`RubricProblem` names what to fix."""
+    """The rubric of ``item`` with each criterion's comments; :class:`RubricProblem` names what to fix.
+
+    Read again only when the rubric or its comments file changes: the grading page loads the rubric on every
+    request, and parsing the comments' YAML cost about 60 ms of each key press's wait."""
     folder = folder or FOLDER  # read at each call: a course (or a test) may point FOLDER elsewhere
+    return _load(item, folder, _stamp(folder / f"{item}.md"), _stamp(comments_path(item, folder)))
+
+
+@lru_cache(maxsize=256)
+def _load(item: str, folder: Path, *stamps) -> Rubric:
     path = folder / f"{item}.md"
     if not path.is_file():
         raise RubricProblem(f"{item}: no rubric; write grading/rubrics/{item}.md")
