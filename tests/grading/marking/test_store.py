@@ -95,3 +95,18 @@ def test_choices_are_kept_and_the_last_save_wins(url):
 def test_the_courses_secret_is_made_once(url):
     first = Store(url).secret()
     assert len(first) == 64 and Store(url).secret() == first
+
+
+def test_second_and_settled_marks_are_kept_beside_the_first_which_they_never_overwrite(url):
+    store = Store(url)
+    store.save(*ITEM, "t-a", "alice", {"met": [1, 2]}, 2.0)
+    store.save(*ITEM, "t-a", "bob", {"met": [1]}, 1.0, role="second")
+    store.save(*ITEM, "t-a", "carol", {"met": [1, 2, 3]}, 3.0, role="settled")
+    store.save(*ITEM, "t-a", "carol", {"met": [2]}, 1.0, role="settled")          # settled again: the last wins
+    every = store.all_saved(*ITEM)
+    assert {role: {t: (s.grader, s.score) for t, s in found.items()} for role, found in every.items()} == {
+        "first": {"t-a": ("alice", 2.0)}, "second": {"t-a": ("bob", 1.0)}, "settled": {"t-a": ("carol", 1.0)}}
+    assert store.saved(*ITEM, role="second")["t-a"].marks == {"met": [1]}
+    assert store.marked_items() == [ITEM]
+    with pytest.raises(ValueError, match="role 'third'"):
+        store.save(*ITEM, "t-a", "dan", {}, 0.0, role="third")
