@@ -14,6 +14,11 @@ Arabic one, where she resumes where she stopped.  The gradebook then holds
 exactly the scores those key presses mean, formgrader's API returns them, and
 ``python -m grading feedback`` shows each trainee the comment in their language.
 
+Then two graders at once on an item of 24 synthetic answers (grading/bench_marking.py's
+cohort, whose criteria are known): two browser contexts press Enter back to back
+round after round, one in the random order, one with similar answers together;
+no answer is handed to both, none is lost.
+
 Screenshots: build/screenshots/marking-*.png.
 """
 from __future__ import annotations
@@ -27,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -562,6 +568,12 @@ def test_two_browsers_grading_at_once_never_share_an_answer_and_lose_no_grade(cr
             assert grade.needs_manual_grade is False
             assert saved[trainee].grader == grader and saved[trainee].marks["met"] == met
     assert len(saved) == CROWD
+    # an order the page does not know is refused, naming the ones it does; the API's similar order is amal's
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        crowd_graders["ben"].item("?order=alphabetical")
+    assert refused.value.code == 400 and "choose random or similar" in refused.value.read().decode()
+    similar = crowd_graders["amal"].item("?order=similar")["order"]
+    assert [codes[c] for c in similar] == queues["amal"].ordered()
 
 
 def press_on_arabic_keyboard(page, key: str) -> None:
