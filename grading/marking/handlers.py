@@ -21,6 +21,7 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from . import revisions
 from .criteria import RubricProblem
 from .order import ARRANGEMENTS
 from .queue import ItemQueue, QueueProblem, written_items
@@ -117,6 +118,8 @@ class _Api(_Marking, APIHandler):
             "marks": own.marks if own else None,
             "graded_elsewhere": elsewhere,
             "held_by_other": bool(held and held != queue.grader),
+            # sent back by a rubric change: why, and what was decided before (grading/marking/revisions.py)
+            "review": revisions.review(queue.store, queue.module, queue.item, trainee),
             "double": {"role": role, "state": mark.state if role != "second" else ("second" if own else "blind"),
                        "both": mark.both()},
             "progress": self.progress(queue, grades, answers, marks),
@@ -152,6 +155,7 @@ class ItemHandler(_Api):
     @web.authenticated
     def get(self, module: str, item: str):
         queue = self.queue(module, item)
+        changed = revisions.rescore(queue)  # a rubric edited since answers were graded: re-scored before showing
         answers, grades = queue.answers(), queue.grades()
         warnings = []
         maxima = {g["max_score"] for g in grades.values() if g.get("max_score") is not None}
@@ -163,7 +167,9 @@ class ItemHandler(_Api):
                          "order": [queue.pseudonym(t) for t in queue.ordered(answers)],
                          "progress": self.progress(queue, grades, answers, queue.marks(answers)),
                          "warnings": warnings,
-                         "lease_minutes": self.marking.lease_minutes})
+                         "lease_minutes": self.marking.lease_minutes,
+                         "rubric_changes": {**changed.to_json(),
+                                            "waiting": len(revisions.reviews(queue.store, module, item))}})
 
 
 class AnswerHandler(_Api):

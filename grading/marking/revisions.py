@@ -147,6 +147,14 @@ def bases(store, module: str, item: str) -> dict[str, Basis]:
             for r in rows}
 
 
+def review(store, module: str, item: str, trainee: str) -> dict | None:
+    """Why ``trainee``'s grade on ``item`` waits for a grader to look again (None: it does not)."""
+    with _engine(store).begin() as conn:
+        found = conn.execute(select(basis_table.c.review).where(
+            basis_table.c.module == module, basis_table.c.item == item, basis_table.c.trainee == trainee)).scalar()
+    return json.loads(found) if found else None
+
+
 def reviews(store, module: str, item: str) -> dict[str, dict]:
     """The grades on ``item`` a grader must look at again, by trainee: why (ar, en) and what was decided before."""
     return {t: b.review for t, b in bases(store, module, item).items() if b.review}

@@ -14,6 +14,11 @@
         "A adjustment · C comment · S similar answers together · in a text box, Enter (Ctrl+Enter in the comment) saves and moves on, Esc leaves it",
       progress: (g, n) => `graded ${g} of ${n}`, position: (p, n) => `Answer ${p} of ${n}`,
       graded: "graded", waiting: "not graded yet", elsewhere: "graded in formgrader", held: "another grader has it open",
+      again: "to grade again: the rubric changed",
+      waitingAgain: (n) => `${n === 1 ? "1 answer waits" : `${n} answers wait`} for a grader to look again after a ` +
+        "criterion was removed, added or renumbered; \"Next ungraded\" brings them.",
+      before: (why, met, s) => `The rubric changed since this answer was graded (${why}). Graded before: ` +
+        `${met.length ? met.join("; ") : "no criterion met"}, score ${s}. Choose the criteria again and save.`,
       saved: (s, m) => `Saved: ${s} / ${m}.`, done: "Every answer to this item is graded.",
       others: "The answers left are open with other graders; one comes back to you if it is not saved in time.",
       none: "No written answers to grade yet: collect and autograde the module first.",
@@ -28,6 +33,11 @@
         "A تعديل الدرجة · C التعليق · S الإجابات المتشابهة معًا · في مربع نص: Enter (وCtrl+Enter في التعليق) يحفظ وينتقل، وEsc يخرج منه",
       progress: (g, n) => `قُيّمت ${g} من ${n}`, position: (p, n) => `الإجابة ${p} من ${n}`,
       graded: "مقيّمة", waiting: "لم تُقيَّم بعد", elsewhere: "قُيّمت في formgrader", held: "يفتحها مقيّم آخر الآن",
+      again: "تُقيَّم من جديد: تغيّرت المعايير",
+      waitingAgain: (n) => `${n} إجابة تنتظر مقيّمًا يراجعها بعد حذف معيار أو إضافته أو تغيير رقمه؛ ` +
+        "يأتي بها زر «التالية غير المقيّمة».",
+      before: (why, met, s) => `تغيّرت المعايير منذ تقييم هذه الإجابة (${why}). التقييم السابق: ` +
+        `${met.length ? met.join("؛ ") : "لم يُستوفَ أي معيار"}، والدرجة ${s}. اختر المعايير من جديد واحفظ.`,
       saved: (s, m) => `حُفظت: ${s} من ${m}.`, done: "قُيّمت كل الإجابات عن هذا السؤال.",
       others: "الإجابات المتبقية مفتوحة لدى مقيّمين آخرين، وتعود إليك إن لم تُحفظ في الوقت المحدد.",
       none: "لا إجابات مكتوبة للتقييم بعد: اجمع الوحدة وصحّحها آليًا أولًا.",
@@ -62,6 +72,15 @@
     $("message").className = ok ? "message ok" : "message";
   }
   const itemPath = () => `items/${state.item.module}/${state.item.item}`;
+  // what the server says about the whole item (a rubric that changed, points that differ): kept while it is open
+  function showNotice() {
+    const data = state.itemData || {}, lines = [...(data.warnings || [])];
+    const changed = data.rubric_changes;
+    if (changed && changed.checked) lines.unshift(changed.message[state.lang]);
+    if (changed && changed.waiting) lines.push(t("waitingAgain", changed.waiting));
+    $("notice").textContent = lines.join(" ");
+    $("notice").hidden = !lines.length;
+  }
 
   // -- the interface's language ------------------------------------------------------------
   function applyLanguage() {
@@ -72,6 +91,7 @@
     $("arrangement").setAttribute("aria-pressed", state.arrangement === "similar");
     document.title = `Himaya · ${t("title")}`;
     fillItems();
+    showNotice();
     if (state.rubric) showRubric();
     if (state.view) showAnswer(state.view, false);
   }
@@ -157,13 +177,14 @@
     state.view = view;
     state.index = view.position - 1;
     if (fresh) {
-      // choices saved under an earlier rubric: only criteria it still has
+      // choices saved under an earlier rubric: only criteria it still has; none when the rubric's criteria were
+      // removed, added or renumbered since (the server says so in view.review): the grader chooses again
       const numbers = new Set(state.rubric.criteria.map((c) => c.number));
-      state.met = new Set((view.marks ? view.marks.met : []).filter((n) => numbers.has(n)));
+      state.met = new Set((view.marks && !view.review ? view.marks.met : []).filter((n) => numbers.has(n)));
       $("adjustment").value = view.marks && view.marks.adjustment ? number(view.marks.adjustment) : "";
       $("reason").value = view.marks ? view.marks.reason : "";
       $("comment").value = view.marks ? view.marks.comment : "";
-      say("");
+      say(view.review ? t("before", view.review[state.lang], view.review.before.met, number(view.review.before.score)) : "");
       $("pseudonym").textContent = view.code;
       $("pseudonym").classList.remove("revealed");
       $("reveal").hidden = false;
@@ -174,7 +195,7 @@
     answer.dir = direction(view.text);
     answer.lang = view.lang;
     const status = view.graded ? (view.graded_elsewhere ? t("elsewhere") + `: ${number(view.score)}` : t("graded"))
-                               : (view.held_by_other ? t("held") : t("waiting"));
+                               : (view.held_by_other ? t("held") : (view.review ? t("again") : t("waiting")));
     $("state").textContent = status;
     $("state").className = `state ${view.graded ? "is-graded" : "is-waiting"}`;
     document.body.dataset.code = view.code;
@@ -243,6 +264,8 @@
     state.prompt = data.prompt;
     state.order = data.order;
     state.view = null;
+    state.itemData = data;
+    showNotice();
     showProgress(data.progress);
     if (!data.order.length) {
       $("work").hidden = true;
@@ -252,7 +275,6 @@
     }
     $("empty").hidden = true;
     $("work").hidden = false;
-    if (data.warnings.length) say(data.warnings.join(" "));
     const found = await nextUngraded();   // resumes: the grader's own open answer first
     if (found === null) await open(data.order[0]);
     document.activeElement && document.activeElement.blur();

@@ -2,13 +2,14 @@
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from nbgrader.api import Gradebook
 
 from grading import cli
 from grading.config import Layout
-from grading.marking import criteria, revisions, scoring
+from grading.marking import criteria, handlers, revisions, scoring
 from grading.marking.queue import ItemQueue
 
 REPO = Path(__file__).resolve().parents[3]
@@ -105,8 +106,8 @@ def test_a_grade_given_with_the_new_rubric_is_not_rescored(course):
     grade_all(layout)
     edit(rubrics, f"{ITEM}.md", (CRITERION_1, CRITERION_1.replace("1 pt", "1.5 pts")),
          (CRITERION_3, CRITERION_3.replace("1 pt", "0.5 pt")))
-    queue = ItemQueue(layout, MODULE, ITEM, "bob")
-    queue.save("t1", scoring.Marks(frozenset({1, 2})))                # bob grades t1 again with the new rubric
+    queue = ItemQueue(layout, MODULE, ITEM, "alice")
+    queue.save("t1", scoring.Marks(frozenset({1, 2})))                # alice grades t1 again with the new rubric
     done = revisions.rescore(queue)
     assert done.checked == 4 and "t1" not in done.rescored + done.unchanged
     assert gradebook(layout)["t1"][0] == 2.5
@@ -124,10 +125,8 @@ def test_a_changed_comment_recomposes_only_the_comments_that_use_it(course):
     assert "Name one factor that moves the count" in after["t2"][2] and "See the module's notes." in after["t5"][2]
 
 
-def test_a_removed_criterion_sends_its_grades_back_to_a_grader_and_keeps_the_score(course, capsys):
-    layout, rubrics = course
-    grade_all(layout)
-    before = gradebook(layout)
+def remove_criterion_2(rubrics: Path) -> None:
+    """Criterion 2 removed; criterion 3 becomes 2, worth 2 points (the comments renumbered with it)."""
     text = (rubrics / f"{ITEM}.md").read_text(encoding="utf-8").splitlines(keepends=True)
     two = next(i for i, line in enumerate(text) if line.startswith("2. **"))
     del text[two:two + 2]                                              # criterion 2 and its Arabic line
@@ -136,7 +135,14 @@ def test_a_removed_criterion_sends_its_grades_back_to_a_grader_and_keeps_the_sco
     comments = (rubrics / f"{ITEM}.comments.yaml").read_text(encoding="utf-8")
     head, rest = comments.split("\n2:\n", 1)
     (rubrics / f"{ITEM}.comments.yaml").write_text(head + "\n2:\n" + rest.split("\n3:\n", 1)[1], encoding="utf-8")
-    queue = ItemQueue(layout, MODULE, ITEM, "bob")
+
+
+def test_a_removed_criterion_sends_its_grades_back_to_a_grader_and_keeps_the_score(course, capsys):
+    layout, rubrics = course
+    grade_all(layout)
+    before = gradebook(layout)
+    remove_criterion_2(rubrics)
+    queue = ItemQueue(layout, MODULE, ITEM, "bob", double_share=0.0)
     done = revisions.rescore(queue)
     assert sorted(done.review) == sorted(GRADED) and not done.rescored
     why = done.review["t3"]
@@ -204,3 +210,27 @@ def test_compare_matches_criteria_by_wording_then_by_number():
     assert [c.title for c in grown.added] == ["D"] and grown.changed == {3: ("points 1 → 0.5",)}
     assert "criterion 4 ('D') is new and was not judged" in grown.describe("en")
     assert revisions.version(old) != revisions.version(rubric(("A", 1), ("B", 1), ("C", 1.5)))
+
+
+def test_the_grading_page_rescores_when_an_item_opens_and_says_why_an_answer_came_back(course):
+    """ItemHandler re-scores before it answers (a hub's page, where no one runs `mark`), bilingual; an answer sent
+    back carries its reason and the earlier decision, and counts as not graded."""
+    layout, rubrics = course
+    grade_all(layout)
+    remove_criterion_2(rubrics)
+    queue = ItemQueue(layout, MODULE, ITEM, "alice", double_share=0.0)
+    sent = []
+    page = SimpleNamespace(queue=lambda module, item: queue, progress=handlers._Api.progress, write_json=sent.append,
+                           marking=SimpleNamespace(lease_minutes=10), current_user="alice")
+    handlers.ItemHandler.get.__wrapped__(page, MODULE, ITEM)
+    changes = sent[0]["rubric_changes"]
+    assert (changes["checked"], changes["review"], changes["waiting"]) == (5, 5, 5)
+    assert "5 to grade again" in changes["message"]["en"] and "تحتاج إلى مقيّم يراجعها" in changes["message"]["ar"]
+    assert sent[0]["progress"]["graded"] == 0
+    answers = queue.answers()
+    shown = handlers._Api.answer_view(page, queue, "t3", queue.grades(), queue.marks(answers), answers)
+    assert shown["graded"] is False and shown["marks"]["met"] == [1, 3]   # the old ticks: the page does not apply them
+    assert shown["review"]["before"]["met"] == ["1. reports ≠ victims or prevalence", "3. what else to know"]
+    assert "moved from 3 to 2" in shown["review"]["en"]
+    handlers.ItemHandler.get.__wrapped__(page, MODULE, ITEM)               # opened again: nothing re-scored twice
+    assert (sent[1]["rubric_changes"]["checked"], sent[1]["rubric_changes"]["waiting"]) == (0, 5)
