@@ -181,3 +181,18 @@ def test_the_feedback_page_states_the_questions_of_the_trainees_own_form(graded,
             continue
         assert _shown(slot.id, form, "ar") in text, f"{slot.id}: form {form}'s question is not on the page"
         assert _shown(slot.id, other, "ar") not in text, f"{slot.id}: form {other}'s question is on the page"
+
+
+def test_grades_and_the_cohort_report_are_made_with_the_check_collected(graded):
+    """`python -m grading export` lists each check as its own assignment (never in a module's row); the report runs."""
+    import csv
+
+    course, scores, _ = graded
+    root = course.layout.root
+    run(root, "export", "--to", str(root / "grades.csv"))
+    rows = list(csv.DictReader((root / "grades.csv").read_text(encoding="utf-8-sig").splitlines()))
+    by = {(r["module"], r["trainee_id"]): r for r in rows}
+    for assignment in KC.assignments:
+        assert float(by[(assignment, A_RIGHT)]["score"]) == FULL and float(by[(assignment, A_WRONG)]["score"]) == 0
+    run(root, "report", "--to", str(root / "report.html"))
+    assert (root / "report.html").stat().st_size > 0
