@@ -21,6 +21,8 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from curriculum.ids import ITEM_ROUTE, MODULE_ROUTE
+
 from . import revisions
 from .criteria import RubricProblem
 from .order import ARRANGEMENTS
@@ -32,8 +34,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 ROOT = "himaya/marking"
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
                "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
-_MODULE = r"(m\d{2}[a-z]?-[a-z0-9-]+)"
-_ITEM = r"(m\d{2}[a-z]?\.q\d+)"
+_MODULE, _ITEM = MODULE_ROUTE, ITEM_ROUTE  # the shapes of module and item names (curriculum/ids.py)
 _CODE = r"([0-9A-Z]{5})"
 
 
