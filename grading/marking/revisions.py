@@ -261,26 +261,47 @@ class Rescored:
         if not self.checked:
             return ""
         n, r, s, v, f = self.checked, len(self.rescored), len(self.new_scores), len(self.review), len(self.left)
+        u = len(self.unchanged)
         if lang == "ar":
-            parts = [f"{self.item}: تغيّرت المعايير منذ تقييم {n} إجابة", f"أُعيد احتساب {r} منها في سجل الدرجات "
-                     f"(تغيّرت الدرجة في {s})", f"وبقيت {len(self.unchanged)} كما هي"]
+            parts = []
+            if r:
+                parts.append(f"أُعيد احتساب {count_ar(r)} في سجل الدرجات" + (f" (تغيّرت الدرجة في {count_ar(s)})" if s else ""))
+            if u:
+                parts.append(f"بقيت {count_ar(u, True)} كما هي")
             if v:
-                parts.append(f"و{v} تحتاج إلى مقيّم يراجعها (حُذف معيار أو أُضيف أو تغيّر رقمه)")
+                parts.append(f"{count_ar(v, True)} تحتاج إلى مقيّم يراجعها (حُذف معيار أو أُضيف أو تغيّر رقمه)")
             if f:
-                parts.append(f"و{f} عُدّلت في formgrader فتُركت كما هي")
-            return "، ".join(parts) + "."
-        parts = [f"{self.item}: the rubric changed since {n} answer{'s' if n != 1 else ''} were graded: "
-                 f"{r} re-scored in the gradebook ({s} with a new score), {len(self.unchanged)} unchanged"]
+                parts.append(f"{count_ar(f, True)} عُدّلت في formgrader فتُركت كما هي")
+            if r:
+                parts.append(f"ولتصل التعليقات الجديدة إلى المتدرّبين شغّل python -m grading feedback {self.module}")
+            return f"{self.item}: تغيّرت المعايير بعد تقييم {count_ar(n)}: " + "، ".join(parts) + "."
+        parts = []
+        if r:
+            parts.append(f"{r} re-scored in the gradebook ({s} with a new score)")
+        if u:
+            parts.append(f"{u} unchanged")
         if v:
             parts.append(f"{v} to grade again (a criterion was removed, added or renumbered)")
         if f:
             parts.append(f"{f} changed in formgrader since, left as they are")
-        return "; ".join(parts) + "."
+        if r:
+            parts.append(f"run `python -m grading feedback {self.module}` to deliver the new comments")
+        return f"{self.item}: the rubric changed since {n} answer{'s' if n != 1 else ''} were graded: " + \
+            "; ".join(parts) + "."
 
     def to_json(self) -> dict:
         return {"checked": self.checked, "rescored": len(self.rescored), "new_scores": len(self.new_scores),
                 "unchanged": len(self.unchanged), "review": len(self.review), "left": len(self.left),
                 "message": {"ar": self.message("ar"), "en": self.message("en")}}
+
+
+def count_ar(n: int, subject: bool = False) -> str:
+    """A count of answers in Arabic, the noun agreeing with the number (and, for two, with its place)."""
+    if n == 1:
+        return "إجابة واحدة"
+    if n == 2:
+        return "إجابتان" if subject else "إجابتين"
+    return f"{n} إجابات" if 3 <= n <= 10 else f"{n} إجابة"
 
 
 def _marks(saved: dict) -> scoring.Marks:

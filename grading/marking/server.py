@@ -63,7 +63,7 @@ def rescore(course: Course, module: str, grader: str) -> list[str]:
                       f"{written.item}: no answer was graded with an older rubric"]
         waiting = len(revisions.reviews(queue.store, module, written.item))
         if waiting:
-            lines += [f"{written.item}: {waiting} إجابة تنتظر مقيّمًا يراجعها بعد تغيّر المعايير "
+            lines += [f"{written.item}: {revisions.count_ar(waiting, True)} تنتظر مقيّمًا يراجعها بعد تغيّر المعايير "
                       "(تعود في «التالية غير المقيّمة»)",
                       f"{written.item}: {waiting} answer{'s' if waiting != 1 else ''} wait for a grader to look "
                       "again after the rubric changed (they come back in 'next ungraded')"]

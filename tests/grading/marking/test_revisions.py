@@ -95,8 +95,9 @@ def test_changing_a_criterions_points_rescores_exactly_the_answers_that_had_it(c
     assert saved["t3"].saved_at == 1000.0                       # untouched: not even re-saved
     assert queue.store.saved(MODULE, ITEM, "second")["t1"].score == 1.5  # the two graders still agree
     assert saved["t1"].marks == before_queue.store.saved(MODULE, ITEM)["t1"].marks  # the grader's decision stays
-    assert "2 re-scored in the gradebook (2 with a new score), 3 unchanged" in done.message("en")
-    assert "أُعيد احتساب 2" in done.message("ar")
+    assert "2 re-scored in the gradebook (2 with a new score); 3 unchanged;" in done.message("en")
+    assert "أُعيد احتساب إجابتين في سجل الدرجات (تغيّرت الدرجة في إجابتين)، بقيت 3 إجابات كما هي" in done.message("ar")
+    assert "run `python -m grading feedback m00-orientation` to deliver the new comments" in done.message("en")
     again = revisions.rescore(ItemQueue(layout, MODULE, ITEM, "bob"))
     assert (again.checked, again.message("en")) == (0, "")        # once re-scored, nothing is left to do
 
@@ -188,7 +189,7 @@ def test_mark_rescore_says_how_many_answers_changed(course, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "m00.q8: the rubric changed since 5 answers were graded: 2 re-scored in the gradebook" in out
-    assert "m00.q8: تغيّرت المعايير منذ تقييم 5 إجابة" in out
+    assert "m00.q8: تغيّرت المعايير بعد تقييم 5 إجابات: أُعيد احتساب إجابتين" in out
     assert gradebook(layout)["t1"][0] == 1.5
     cli.main(["--root", str(layout.root), "--work", "build", "mark", MODULE, "--rescore"])
     assert "m00.q8: no answer was graded with an older rubric" in capsys.readouterr().out
