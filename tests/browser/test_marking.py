@@ -187,14 +187,15 @@ class MarkServer(Lab):
 
 @pytest.fixture(scope="module")
 def alice(course):
-    server = MarkServer("alice", course.layout.base / "mark-alice")
+    """alice's server; double marking off here (every answer is marked once): see the double-marking test below."""
+    server = MarkServer("alice", course.layout.base / "mark-alice", extra=["--Marking.double_share=0"])
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def bob(course):
-    server = MarkServer("bob", course.layout.base / "mark-bob")
+    server = MarkServer("bob", course.layout.base / "mark-bob", extra=["--Marking.double_share=0"])
     yield server
     server.stop()
 
@@ -261,7 +262,8 @@ def test_two_graders_never_get_the_same_answer(course, alice, bob, before):
     assert alice.item("/next", "POST")["code"] == got["alice"]
     # bob saves his answer: it reaches the gradebook, and his lease is given back
     view = bob.item(f"/answers/{got['bob']}", "PUT", BOB)
-    assert view["graded"] and view["score"] == 1.0 and view["progress"] == {"graded": 1, "total": 4}
+    assert view["graded"] and view["score"] == 1.0
+    assert (view["progress"]["graded"], view["progress"]["total"]) == (1, 4)
     queue = queue_for(course, "bob")
     assert queue.store.leases(MODULE, ITEM) == {queue.trainee(got["alice"]): "alice"}
     TestState.first = dict(got)
@@ -595,3 +597,118 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+# -- double marking: a blind second grader, then a disagreement settled on the page -------------------------
+DOUBLE_WORK = "build/test-marking-double"
+#: trainee of the double-marked pair → (nadia's first criteria, omar's blind second criteria)
+DOUBLE_KEYS = {0: ([1, 2], [1, 2]), 1: ([1], [2])}  # by the order nadia is handed them: agree, then differ
+
+
+@pytest.fixture(scope="module")
+def doubled(requirements):
+    """Two answers, every one double-marked (``--Marking.double_share=1``), two graders' servers on them."""
+    from grading import bench_marking
+
+    course, answers = bench_marking.build(REPO, DOUBLE_WORK, 2)
+    servers = {name: MarkServer(name, course.layout.base / f"mark-{name}", DOUBLE_WORK, ["--Marking.double_share=1"])
+               for name in ("nadia", "omar")}
+    yield course, answers, servers
+    for server in servers.values():
+        server.stop()
+
+
+def press_criteria(page, keys: list[int], ticked: list[int] | None = None) -> None:
+    """Press the criteria's number keys; then exactly ``ticked`` (default: those keys) are ticked."""
+    for key in keys:
+        page.keyboard.press(str(key))
+    page.locator("body:not(.busy)").wait_for()
+    assert page.evaluate(TICKED) == sorted(keys if ticked is None else ticked)
+
+
+def save_with_enter(page) -> None:
+    with page.expect_response(lambda r: r.request.method == "PUT") as saved:
+        page.keyboard.press("Enter")
+    assert saved.value.ok, saved.value.text()
+    page.locator("body:not(.busy)").wait_for()
+
+
+def test_double_marking_blind_then_settled_on_the_page(doubled, browser):
+    """nadia (English) marks both answers first; omar (Arabic) is handed them for a blind second marking: the page
+    says so and shows none of nadia's criteria nor her score; he agrees on one and differs on the other.  nadia
+    presses "Next disagreement": the page shows both markings, she chooses and saves, and the settled grade (not
+    the second marking) reaches the gradebook; the first and second marks stay as they were."""
+    from nbgrader.api import Gradebook
+
+    from grading.marking import criteria, scoring
+    from grading.marking.queue import ItemQueue
+
+    course, answers, servers = doubled
+    rubric = criteria.load(ITEM)
+    queue = ItemQueue(course.layout, MODULE, ITEM, "nadia", double_share=1.0)
+    codes = {queue.pseudonym(t): t for t in answers}
+
+    def score(met):
+        return scoring.score(rubric, scoring.Marks(frozenset(met), 0.0, "", ""))
+
+    def in_gradebook(trainee):
+        with Gradebook(course.layout.db_url) as gb:
+            return gb.find_grade(GRADE_ID, MODULE, MODULE, trainee).manual_score
+
+    nadia, omar = Watched(browser, servers["nadia"], "en-US"), Watched(browser, servers["omar"], "ar")
+    try:
+        page = open_page(nadia, servers["nadia"], "en")
+        assert page.locator("#settle").inner_text().strip() == "Next disagreement"
+        order = []
+        for n in range(2):
+            trainee = codes[page.locator("body").get_attribute("data-code")]
+            order.append(trainee)
+            press_criteria(page, DOUBLE_KEYS[n][0])
+            save_with_enter(page)
+        assert sorted(order) == sorted(answers)
+        assert page.locator("#progress").inner_text() == "graded 2 of 2 · second markings 0 of 2"
+        first = {t: DOUBLE_KEYS[n][0] for n, t in enumerate(order)}
+        second = {t: DOUBLE_KEYS[n][1] for n, t in enumerate(order)}
+
+        other = open_page(omar, servers["omar"], "ar")
+        assert other.locator("#settle").inner_text().strip() == "الخلاف التالي"
+        for n in range(2):
+            trainee = codes[other.locator("body").get_attribute("data-code")]
+            other.locator("#state").filter(has_text="تصحيح ثانٍ: قيّمها بنفسك (التصحيح الأول مخفي)").wait_for()
+            assert other.evaluate(TICKED) == []                        # blind: none of nadia's criteria ticked
+            assert other.locator("#both").is_hidden()
+            assert "nadia" not in other.locator("body").inner_text()
+            if n == 0:
+                shoot(other, "double-ar-blind")
+            press_criteria(other, second[trainee])
+            save_with_enter(other)
+            assert in_gradebook(trainee) == score(first[trainee])     # a second mark never reaches the gradebook
+        assert other.locator("#progress").inner_text() == "قُيّمت 2 من 2 · التصحيح الثاني 2 من 2 · 1 للحسم"
+
+        differing = next(t for t in answers if first[t] != second[t])
+        page.locator("#settle").click()
+        page.locator(f'body[data-code="{queue.pseudonym(differing)}"]:not(.busy)').wait_for()
+        page.locator("#state").filter(has_text="the two markings differ").wait_for()
+        both = page.locator("#both li").all_inner_texts()
+        assert both == [f"First marking (nadia): criteria {', '.join(map(str, first[differing]))}, "
+                        f"score {score(first[differing]):g}",
+                        f"Second marking (omar): criteria {', '.join(map(str, second[differing]))}, "
+                        f"score {score(second[differing]):g}"], both
+        assert page.evaluate(TICKED) == first[differing]              # the form starts from the first mark
+        shoot(page, "double-en-settle")
+        settled = sorted(set(first[differing]) | set(second[differing]))
+        press_criteria(page, [k for k in settled if k not in first[differing]], settled)
+        save_with_enter(page)
+        page.locator("#state").filter(has_text="settled").wait_for()
+        assert in_gradebook(differing) == score(settled)
+        saved = queue.store.saved(MODULE, ITEM)
+        assert sorted(saved[differing].marks["met"]) == first[differing]          # the first mark kept as it was
+        assert sorted(queue.store.saved(MODULE, ITEM, "second")[differing].marks["met"]) == second[differing]
+        page.locator("#settle").click()
+        page.locator("#message").filter(has_text="No disagreement to settle in this item.").wait_for()
+        shoot(page, "double-en-settled")
+        for watched in (nadia, omar):
+            assert not watched.dialogs and not watched.errors and not watched.elsewhere, vars(watched)
+    finally:
+        nadia.close()
+        omar.close()

@@ -15,6 +15,12 @@
       progress: (g, n) => `graded ${g} of ${n}`, position: (p, n) => `Answer ${p} of ${n}`,
       graded: "graded", waiting: "not graded yet", elsewhere: "graded in formgrader", held: "another grader has it open",
       again: "to grade again: the rubric changed",
+      settle: "Next disagreement", noSettle: "No disagreement to settle in this item.",
+      blind: "second marking: grade it on your own (the first mark stays hidden)", second: "your second marking is saved",
+      disagree: "the two markings differ: choose the criteria and save to settle", settled: "settled",
+      twice: (d, n, k) => ` · second markings ${d} of ${n}` + (k ? ` · ${k} to settle` : ""),
+      mark: (role, who, met, s) => `${role === "first" ? "First" : "Second"} marking (${who}): criteria ` +
+        `${met.length ? met.join(", ") : "none"}, score ${s}`,
       waitingAgain: (n) => `${n === 1 ? "1 answer waits" : `${n} answers wait`} for a grader to look again after a ` +
         "criterion was removed, added or renumbered; \"Next ungraded\" brings them.",
       before: (why, met, s) => `The rubric changed since this answer was graded (${why}). Graded before: ` +
@@ -34,7 +40,13 @@
       progress: (g, n) => `قُيّمت ${g} من ${n}`, position: (p, n) => `الإجابة ${p} من ${n}`,
       graded: "مقيّمة", waiting: "لم تُقيَّم بعد", elsewhere: "قُيّمت في formgrader", held: "يفتحها مقيّم آخر الآن",
       again: "تُقيَّم من جديد: تغيّرت المعايير",
-      waitingAgain: (n) => `${n} إجابة تنتظر مقيّمًا يراجعها بعد حذف معيار أو إضافته أو تغيير رقمه؛ ` +
+      settle: "الخلاف التالي", noSettle: "لا خلاف يحتاج إلى حسم في هذا السؤال.",
+      blind: "تصحيح ثانٍ: قيّمها بنفسك (التصحيح الأول مخفي)", second: "حُفظ تصحيحك الثاني",
+      disagree: "التصحيحان مختلفان: اختر المعايير واحفظ لحسم الخلاف", settled: "حُسم الخلاف",
+      twice: (d, n, k) => ` · التصحيح الثاني ${d} من ${n}` + (k ? ` · ${k} للحسم` : ""),
+      mark: (role, who, met, s) => `${role === "first" ? "التصحيح الأول" : "التصحيح الثاني"} (${who}): المعايير ` +
+        `${met.length ? met.join("، ") : "لا شيء"}، الدرجة ${s}`,
+      waitingAgain: (n) => `إجابات تنتظر مقيّمًا يراجعها بعد حذف معيار أو إضافته أو تغيير رقمه: ${n}؛ ` +
         "يأتي بها زر «التالية غير المقيّمة».",
       before: (why, met, s) => `تغيّرت المعايير منذ تقييم هذه الإجابة (${why}). التقييم السابق: ` +
         `${met.length ? met.join("؛ ") : "لم يُستوفَ أي معيار"}، والدرجة ${s}. اختر المعايير من جديد واحفظ.`,
@@ -57,7 +69,7 @@
   const plain = (md) => md.replace(/\*\*/g, "").replace(/(^|\s)\*(\S[^*]*)\*/g, "$1$2");
 
   async function api(path, method = "GET", body) {
-    const query = path.startsWith("items/") ? `?order=${state.arrangement}` : "";  // the grader's order
+    const query = path.startsWith("items/") ? `${path.includes("?") ? "&" : "?"}order=${state.arrangement}` : "";  // the grader's order
     const response = await fetch(`${BASE}/api/${path}${query}`, {
       method, credentials: "same-origin",
       headers: { "X-XSRFToken": XSRF, "Content-Type": "application/json" },
@@ -77,7 +89,7 @@
     const data = state.itemData || {}, lines = [...(data.warnings || [])];
     const changed = data.rubric_changes;
     if (changed && changed.checked) lines.unshift(changed.message[state.lang]);
-    if (changed && changed.waiting) lines.push(t("waitingAgain", changed.waiting));
+    if (changed && changed.waiting && !changed.review) lines.push(t("waitingAgain", changed.waiting));  // from before
     $("notice").textContent = lines.join(" ");
     $("notice").hidden = !lines.length;
   }
@@ -168,7 +180,8 @@
 
   // -- answers ------------------------------------------------------------------------------------
   function showProgress(p) {
-    $("progress").textContent = t("progress", p.graded, p.total);
+    $("progress").textContent = t("progress", p.graded, p.total) +
+      (p.second && p.second.total ? t("twice", p.second.done, p.second.total, p.to_settle) : "");
     $("progress").dataset.graded = p.graded;
     $("progress").dataset.total = p.total;
   }
@@ -196,7 +209,17 @@
     answer.lang = view.lang;
     const status = view.graded ? (view.graded_elsewhere ? t("elsewhere") + `: ${number(view.score)}` : t("graded"))
                                : (view.held_by_other ? t("held") : (view.review ? t("again") : t("waiting")));
-    $("state").textContent = status;
+    // double marking (grading/marking/double.py): blind second marking, a disagreement to settle, settled
+    const dbl = view.double || {};
+    const doubled = { blind: t("blind"), second: t("second"), disagree: t("disagree"),
+                      settled: `${t("settled")}: ${number(view.score)}` }[dbl.state];
+    $("state").textContent = doubled || status;
+    $("both").replaceChildren(...(dbl.both || []).map((m) => {
+      const line = document.createElement("li");
+      line.textContent = t("mark", m.role, m.grader, m.met, number(m.score)) + (m.reason ? ` (${m.reason})` : "");
+      return line;
+    }));
+    $("both").hidden = !(dbl.both || []).length;
     $("state").className = `state ${view.graded ? "is-graded" : "is-waiting"}`;
     document.body.dataset.code = view.code;
     showRubric();
@@ -216,6 +239,14 @@
     showProgress(found.progress);
     if (found.code) return open(found.code);
     say(t(finished(found.progress)), true);
+    return null;
+  }
+
+  async function nextToSettle() {
+    const found = await api(`${itemPath()}/next?settle=1`, "POST");
+    showProgress(found.progress);
+    if (found.code) return open(found.code);
+    say(t("noSettle"), true);
     return null;
   }
 
@@ -323,6 +354,7 @@
   $("prev").addEventListener("click", () => run(() => step(-1)));
   $("next").addEventListener("click", () => run(() => step(1)));
   $("ungraded").addEventListener("click", () => run(nextUngraded));
+  $("settle").addEventListener("click", () => run(nextToSettle));
   $("arrangement").addEventListener("click", (e) => { toggleArrangement(); e.currentTarget.blur(); });
   $("reveal").addEventListener("click", () => run(async () => {
     const found = await api(`${itemPath()}/answers/${state.view.code}/reveal`, "POST");
