@@ -13,3 +13,13 @@ os.environ.setdefault("HIMAYA_TRAINEE", "t-tests")
 
 # The adversarial corpus (tests/adversarial/) runs with everything else; `make adversarial`
 # runs it alone (issue: grading that holds against tampering).
+
+
+def in_a_thread(fn):
+    """``fn()`` in a thread of its own: on an xdist worker that ran the browser suite, Playwright's sync API
+    keeps an asyncio loop running in the main thread (asyncio.run refuses it, nbclient can hang, the course
+    sees a loop where a trainee's kernel would not)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(fn).result()

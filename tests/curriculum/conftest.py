@@ -109,13 +109,3 @@ def file_bytes():
         path = settings.answers_path
         return path.read_bytes() if path.exists() else None
     return _bytes
-
-
-def in_a_thread(fn):
-    """``fn()`` in a thread of its own: on an xdist worker that ran the browser suite, Playwright's sync API
-    keeps an asyncio loop running in the main thread (asyncio.run refuses it, nbclient can hang, the course
-    sees a loop where a trainee's kernel would not)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(fn).result()

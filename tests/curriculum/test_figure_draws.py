@@ -13,7 +13,7 @@ import subprocess
 import nbformat
 from nbclient import NotebookClient
 
-from .conftest import in_a_thread
+from tests.conftest import in_a_thread
 
 COUNT = """
 import matplotlib.figure as _mf

@@ -15,7 +15,7 @@ from curriculum import answers, pause
 from curriculum.exercises import FreeText, SingleChoice
 from curriculum.settings import ANSWERS_FILENAME, settings
 
-from .conftest import in_a_thread
+from tests.conftest import in_a_thread
 
 ESSAY = {"ar": "صف ما ستفعله أولًا", "en": "Describe what you would do first"}
 TEXT = ("أطمئن الطفل وأبقيه آمنًا، ثم أحفظ ما تعرضه الشاشة دون لمس الهاتف، وأطلب من المنصة حفظ الحساب قبل الحظر. "

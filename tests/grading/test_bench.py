@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from grading import bench
+from tests.conftest import in_a_thread
 
 REPO = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.slow
@@ -17,7 +18,8 @@ def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, mon
         shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
     monkeypatch.setattr(bench, "REPO", tmp_path)
     out = tmp_path / "autograde.json"
-    assert bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out)]) == 0
+    # in a thread of its own: the bench drives Chromium with Playwright's sync API (see tests/conftest.in_a_thread)
+    assert in_a_thread(lambda: bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out)])) == 0
     # every long step shows its progress, counted in graded notebooks
     shown = capsys.readouterr().err
     for step in ("m00-orientation: nbgrader autograde", "m00-orientation: python -m grading autograde",

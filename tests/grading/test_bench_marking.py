@@ -10,6 +10,7 @@ import pytest
 from curriculum.normalize import normalize_text
 from grading import bench_marking
 from tests.browser.conftest import require_browser
+from tests.conftest import in_a_thread
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def test_the_cohort_says_which_criteria_each_answer_meets():
 
 def test_the_bench_runs_on_a_tiny_cohort_and_writes_its_json(tmp_path):
     require_browser()
-    result = bench_marking.run(6, to=tmp_path, work="build/test-bench-marking")
+    result = in_a_thread(lambda: bench_marking.run(6, to=tmp_path, work="build/test-bench-marking"))
     written = json.loads((tmp_path / "marking.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(result))
     assert written["trainees"] == 6 and written["graded"] == 6 and written["gradebook_as_meant"] is True
