@@ -8,6 +8,7 @@ every test gets its own copy of the generated course folder.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -86,3 +87,26 @@ def fixture_notebooks() -> Path:
 def source_nb():
     """A fresh copy of the SOURCE fixture notebook (hidden tests and mark scheme included)."""
     return nbformat.read(str(FIXTURE_NB), as_version=4)
+
+
+def written_answers(root: Path, module: str, item: str, max_score: float, answers: dict[str, tuple]) -> Layout:
+    """A course at ``root`` as autograde leaves one written item: ``module``'s source notebook, a gradebook with
+    the item's task cell and a submission per trainee, and each trainee's autograded answers file.
+    ``answers``: trainee → (language, text), or (language, text, whose answers file it is)."""
+    layout = Layout(root=root, work="build")
+    (root / "notebooks" / module).mkdir(parents=True)
+    shutil.copy(TESTS.parent / "notebooks" / module / f"{module}.ipynb", root / "notebooks" / module)
+    layout.base.mkdir()
+    with Gradebook(layout.db_url) as gb:
+        gb.add_assignment(module)
+        gb.add_notebook(module, module)
+        gb.add_task_cell(item.replace(".", "-", 1), module, module, max_score=max_score, cell_type="markdown")
+        for trainee, (lang, text, *owner) in answers.items():
+            gb.add_student(trainee)
+            gb.add_submission(module, trainee)
+            folder = layout.step("autograded") / trainee / module
+            folder.mkdir(parents=True)
+            (folder / "himaya-answers.json").write_text(json.dumps(
+                {"schema": 1, "trainee": owner[0] if owner else trainee, "language": lang,
+                 "answers": {item: {"value": text}}}), encoding="utf-8")
+    return layout

@@ -1,7 +1,5 @@
 """The demo's written answers are graded on the grading page's code path (grading/demo.py ``grade_written``):
 two simulated instructors, half the answers marked twice and blind, nbgrader's gradebook written only by the queue."""
-import json
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -9,9 +7,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grading import demo
-from grading.config import Layout
 from grading.marking import criteria
 from grading.marking.queue import ItemQueue
+from tests.grading.conftest import written_answers
 
 REPO = Path(__file__).resolve().parents[2]
 MODULE, ITEM, GRADE_ID = "m01-digital-world", "m01.q12", "m01-q12"   # 4 criteria of 1 point
@@ -35,22 +33,8 @@ def test_a_simulated_graders_choices_give_the_personas_share_of_the_points(style
 @pytest.fixture
 def course(tmp_path):
     """m01's source notebook, a gradebook with its written item, and six trainees' autograded answers."""
-    layout = Layout(root=tmp_path, work="build")
-    (tmp_path / "notebooks" / MODULE).mkdir(parents=True)
-    shutil.copy(REPO / "notebooks" / MODULE / f"{MODULE}.ipynb", tmp_path / "notebooks" / MODULE)
-    layout.base.mkdir()
-    with Gradebook(layout.db_url) as gb:
-        gb.add_assignment(MODULE)
-        gb.add_notebook(MODULE, MODULE)
-        gb.add_task_cell(GRADE_ID, MODULE, MODULE, max_score=4, cell_type="markdown")
-        for n, trainee in enumerate(STYLES):
-            gb.add_student(trainee)
-            gb.add_submission(MODULE, trainee)
-            folder = layout.step("autograded") / trainee / MODULE
-            folder.mkdir(parents=True)
-            (folder / "himaya-answers.json").write_text(json.dumps(
-                {"schema": 1, "trainee": trainee, "language": "ar" if n % 2 else "en",
-                 "answers": {ITEM: {"value": f"answer {n}"}}}), encoding="utf-8")
+    layout = written_answers(tmp_path, MODULE, ITEM, 4,
+                             {t: ("ar" if n % 2 else "en", f"answer {n}") for n, t in enumerate(STYLES)})
     return SimpleNamespace(layout=layout, source=tmp_path / "notebooks")
 
 

@@ -52,3 +52,13 @@ def test_a_new_submission_is_graded_again(graded):
     stamp = course.layout.step("submitted") / "t-blank" / "m99-fixture" / "timestamp.txt"
     stamp.write_text("2031-01-01 00:00:00.000000 UTC")
     assert [r.trainee for r in course.autograde("m99-fixture", progress=False, force=False)] == ["t-blank"]
+
+
+def test_a_written_item_without_a_rubric_is_named_and_left_for_a_person(graded):
+    """The fixture's written item has no rubric: the demo's graders cannot open it on the grading page, so the
+    demo says what to write and leaves those answers ungraded (never a score no one gave)."""
+    problems = [(m, r.detail) for m, r in graded.failures if "rubric" in r.detail]
+    assert problems == [("m99-fixture", "m99.q8: no rubric; write grading/rubrics/m99.q8.md "
+                                        "(its answers wait in formgrader)")]
+    assert graded.marked["m99-fixture"] == {}
+    assert graded.course.scores("m99-fixture")["t-perfect"]["needs_manual_grade"]  # its written answer waits

@@ -1,7 +1,5 @@
 """Double marking (grading/marking/double.py, through grading/marking/queue.py): a chosen share of answers is marked
 a second time, blind, by another grader; a disagreement is settled and only the settled grade replaces the first."""
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from grading.marking import double, scoring
 from grading.marking.queue import ItemQueue
 from grading.marking.settings import Marking
 from grading.marking.store import Saved
+from tests.grading.conftest import written_answers
 
 REPO = Path(__file__).resolve().parents[3]
 MODULE, ITEM, GRADE_ID = "m00-orientation", "m00.q8", "m00-q8"
@@ -75,24 +74,8 @@ def test_who_saves_what_and_who_sees_what():
 @pytest.fixture
 def layout(tmp_path) -> Layout:
     """m00's source notebook, a gradebook with its written item, and ten trainees' autograded answers."""
-    layout = Layout(root=tmp_path, work="build")
-    (tmp_path / "notebooks" / MODULE).mkdir(parents=True)
-    shutil.copy(REPO / "notebooks" / MODULE / f"{MODULE}.ipynb", tmp_path / "notebooks" / MODULE)
-    layout.base.mkdir()
-    with Gradebook(layout.db_url) as gb:
-        gb.add_assignment(MODULE)
-        gb.add_notebook(MODULE, MODULE)
-        gb.add_task_cell(GRADE_ID, MODULE, MODULE, max_score=3, cell_type="markdown")
-        for n, trainee in enumerate(TRAINEES):
-            gb.add_student(trainee)
-            gb.add_submission(MODULE, trainee)
-            folder = layout.step("autograded") / trainee / MODULE
-            folder.mkdir(parents=True)
-            lang = "ar" if n % 2 else "en"
-            (folder / "himaya-answers.json").write_text(json.dumps(
-                {"schema": 1, "trainee": trainee, "language": lang,
-                 "answers": {ITEM: {"value": f"answer {n}"}}}), encoding="utf-8")
-    return layout
+    return written_answers(tmp_path, MODULE, ITEM, 3,
+                           {t: ("ar" if n % 2 else "en", f"answer {n}") for n, t in enumerate(TRAINEES)})
 
 
 def manual(layout, trainee):

@@ -1,6 +1,4 @@
 """One item across the cohort (grading/marking/queue.py), on a gradebook made with nbgrader's own API."""
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +7,7 @@ from nbgrader.api import Gradebook
 from grading.config import Layout
 from grading.marking import scoring
 from grading.marking.queue import ItemQueue, QueueProblem, _prompt
+from tests.grading.conftest import written_answers
 
 REPO = Path(__file__).resolve().parents[3]
 MODULE, ITEM, GRADE_ID = "m00-orientation", "m00.q8", "m00-q8"
@@ -19,23 +18,9 @@ WRITTEN = {"t-ar": ("ar", "عدد البلاغات ليس عدد الضحايا.
 @pytest.fixture
 def layout(tmp_path) -> Layout:
     """m00's source notebook, a gradebook with its written item's task cell, and four autograded answers files."""
-    layout = Layout(root=tmp_path, work="build")
-    (tmp_path / "notebooks" / MODULE).mkdir(parents=True)
-    shutil.copy(REPO / "notebooks" / MODULE / f"{MODULE}.ipynb", tmp_path / "notebooks" / MODULE)
-    layout.base.mkdir()
-    with Gradebook(layout.db_url) as gb:
-        gb.add_assignment(MODULE)
-        gb.add_notebook(MODULE, MODULE)
-        gb.add_task_cell(GRADE_ID, MODULE, MODULE, max_score=3, cell_type="markdown")
-        for trainee, (lang, text) in WRITTEN.items():
-            gb.add_student(trainee)
-            gb.add_submission(MODULE, trainee)
-            folder = layout.step("autograded") / trainee / MODULE
-            folder.mkdir(parents=True)
-            owner = "t-ar" if trainee == "t-other" else trainee  # a classmate's file: not this trainee's answer
-            (folder / "himaya-answers.json").write_text(json.dumps(
-                {"schema": 1, "trainee": owner, "language": lang, "answers": {ITEM: {"value": text}}}), encoding="utf-8")
-    return layout
+    owner = {"t-other": "t-ar"}  # t-other hands in a classmate's answers file: not this trainee's answer
+    return written_answers(tmp_path, MODULE, ITEM, 3,
+                           {t: (lang, text, owner.get(t, t)) for t, (lang, text) in WRITTEN.items()})
 
 
 def test_the_queue_holds_each_written_answer_once_in_the_trainees_language(layout):

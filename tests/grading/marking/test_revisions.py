@@ -1,5 +1,4 @@
 """A rubric that changes (grading/marking/revisions.py): exactly the grades it touches are re-scored or sent back."""
-import json
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -8,9 +7,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grading import cli
-from grading.config import Layout
 from grading.marking import criteria, handlers, revisions, scoring
 from grading.marking.queue import ItemQueue
+from tests.grading.conftest import written_answers
 
 REPO = Path(__file__).resolve().parents[3]
 MODULE, ITEM, GRADE_ID = "m00-orientation", "m00.q8", "m00-q8"
@@ -23,28 +22,13 @@ CRITERION_3 = "3. **1 pt — what else to know.**"
 @pytest.fixture
 def course(tmp_path, monkeypatch):
     """m00's notebook, a gradebook with its written item, five written answers, and a rubric folder of our own."""
-    layout = Layout(root=tmp_path, work="build")
-    (tmp_path / "notebooks" / MODULE).mkdir(parents=True)
-    shutil.copy(REPO / "notebooks" / MODULE / f"{MODULE}.ipynb", tmp_path / "notebooks" / MODULE)
     rubrics = tmp_path / "rubrics"
     rubrics.mkdir()
     for name in (f"{ITEM}.md", f"{ITEM}.comments.yaml"):
         shutil.copy(REPO / "grading" / "rubrics" / name, rubrics)
     monkeypatch.setattr(criteria, "FOLDER", rubrics)
-    layout.base.mkdir()
-    with Gradebook(layout.db_url) as gb:
-        gb.add_assignment(MODULE)
-        gb.add_notebook(MODULE, MODULE)
-        gb.add_task_cell(GRADE_ID, MODULE, MODULE, max_score=3, cell_type="markdown")
-        for trainee, (lang, _) in GRADED.items():
-            gb.add_student(trainee)
-            gb.add_submission(MODULE, trainee)
-            folder = layout.step("autograded") / trainee / MODULE
-            folder.mkdir(parents=True)
-            (folder / "himaya-answers.json").write_text(json.dumps(
-                {"schema": 1, "trainee": trainee, "language": lang,
-                 "answers": {ITEM: {"value": f"answer of {trainee}"}}}), encoding="utf-8")
-    return layout, rubrics
+    answers = {t: (lang, f"answer of {t}") for t, (lang, _) in GRADED.items()}
+    return written_answers(tmp_path, MODULE, ITEM, 3, answers), rubrics
 
 
 def grade_all(layout, clock=lambda: 1000.0) -> ItemQueue:

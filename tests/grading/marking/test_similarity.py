@@ -1,16 +1,14 @@
 """Similar answers together (grading/marking/similarity.py, order.arrange, ItemQueue's arrangement), issue #17 point 5."""
-import json
-import shutil
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook
 
 from grading.config import Layout
 from grading.marking import scoring
 from grading.marking.order import UnknownArrangement, arrange, order
 from grading.marking.queue import ItemQueue
 from grading.marking.similarity import grams, similarities, together
+from tests.grading.conftest import written_answers
 
 REPO = Path(__file__).resolve().parents[3]
 MODULE, ITEM, GRADE_ID = "m00-orientation", "m00.q8", "m00-q8"
@@ -76,23 +74,7 @@ def test_random_stays_the_default_and_an_unknown_order_is_named():
 @pytest.fixture
 def layout(tmp_path) -> Layout:
     """m00's source notebook and a gradebook holding the tiny cohort's autograded answers to m00.q8."""
-    layout = Layout(root=tmp_path, work="build")
-    (tmp_path / "notebooks" / MODULE).mkdir(parents=True)
-    shutil.copy(REPO / "notebooks" / MODULE / f"{MODULE}.ipynb", tmp_path / "notebooks" / MODULE)
-    layout.base.mkdir()
-    with Gradebook(layout.db_url) as gb:
-        gb.add_assignment(MODULE)
-        gb.add_notebook(MODULE, MODULE)
-        gb.add_task_cell(GRADE_ID, MODULE, MODULE, max_score=3, cell_type="markdown")
-        for trainee, (lang, text) in COHORT.items():
-            gb.add_student(trainee)
-            gb.add_submission(MODULE, trainee)
-            folder = layout.step("autograded") / trainee / MODULE
-            folder.mkdir(parents=True)
-            (folder / "himaya-answers.json").write_text(json.dumps(
-                {"schema": 1, "trainee": trainee, "language": lang, "answers": {ITEM: {"value": text}}}),
-                encoding="utf-8")
-    return layout
+    return written_answers(tmp_path, MODULE, ITEM, 3, COHORT)
 
 
 def test_next_ungraded_and_leases_follow_the_similar_order(layout):
