@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from curriculum.ids import is_check
 from curriculum.settings import ANSWERS_FILENAME
 
 from . import simulate
@@ -27,7 +28,7 @@ from .config import Layout
 from .certificates import issue
 from .course import Course, StepResult
 from .keys import notebook_keys, written_items
-from .marking import queue as marking_queue, scoring
+from .marking import criteria, queue as marking_queue, scoring
 
 
 @dataclass
@@ -88,14 +89,22 @@ def demo_marks(rubric, style: str, lang: str, lenient: bool = False) -> scoring.
     return scoring.Marks(frozenset(met), rest, PARTLY[lang] if rest else "")
 
 
-def grade_written(course: Course, module: str, styles: dict[str, str], share: float = DOUBLE_SHARE) -> dict:
+def grade_written(course: Course, module: str, styles: dict[str, str], share: float = DOUBLE_SHARE,
+                  problems: list | None = None) -> dict:
     """Play two instructors grading ``module``'s written answers on the grading page: each takes "next ungraded"
     in turn (first markings, then the answers chosen for a blind second marking) and saves as the page's handler
     does (grading/marking/queue.py: nbgrader's gradebook through its API, the choices in the page's tables).
-    ``styles``: trainee → answering style.  Returns (item, trainee) → the roles saved."""
+    ``styles``: trainee → answering style.  Returns (item, trainee) → the roles saved.  An item the page cannot
+    open (no rubric) is left waiting for a person, and what to fix goes to ``problems``."""
     saved = {}
     for written in marking_queue.written_items(course.source, module):
-        queues = [marking_queue.ItemQueue(course.layout, module, written.item, g, double_share=share) for g in GRADERS]
+        try:
+            queues = [marking_queue.ItemQueue(course.layout, module, written.item, g, double_share=share)
+                      for g in GRADERS]
+        except criteria.RubricProblem as problem:
+            if problems is not None:
+                problems.append((module, StepResult("-", False, f"{problem} (its answers wait in formgrader)")))
+            continue
         answers = queues[0].answers()
         left = {t for t in answers if simulate.MANUAL_SHARE.get(styles.get(t, "")) is None}  # a person grades these
         moved = True
@@ -121,7 +130,7 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
     layout = Layout(root=root or Layout().root, work=work)
     shutil.rmtree(layout.base, ignore_errors=True)
     course = Course(layout)
-    modules = modules or course.modules()
+    modules = course_order(modules or course.modules())
     personas = personas or list(simulate.PERSONAS)
     result = DemoResult(course, modules)
     due = datetime.now(timezone.utc) + timedelta(days=1)
@@ -135,12 +144,16 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
         done = {}
         with simulate.Session(persona) as session:
             for module in modules:
+                if not simulate.takes(persona, module):
+                    continue
                 for nb_path in sorted(course.release_dir(module).glob("*.ipynb")):
                     source = course.source / module / nb_path.name
-                    keys = {item: k.for_trainee(persona) for item, k in notebook_keys(source).items()}
+                    # the assignment picks a knowledge-check key's form (curriculum/check.py)
+                    keys = {item: k.for_trainee(persona, module) for item, k in notebook_keys(source).items()}
                     done[module] = simulate.work_through(folders[(module, persona)], nb_path.name, persona, keys,
                                                          written_items(source), session=session,
-                                                         code=simulate.solutions(source))
+                                                         code=simulate.solutions(source),
+                                                         style=simulate.style_for(persona, module))
         return persona, done
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -151,6 +164,8 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
 
     for module in modules:
         for persona in personas:
+            if not simulate.takes(persona, module):
+                continue
             folder = folders[(module, persona)]
             classmate = folders.get((module, "t-perfect"), Path("/nonexistent")) / ANSWERS_FILENAME
             if persona in simulate.FOREIGN and classmate.exists():  # a classmate's answers file (none in a lab)
@@ -162,7 +177,8 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
         course.collect(module)
         graded = course.autograde(module, progress=progress)
         result.failures += [(module, r) for r in graded if not r.ok]
-        result.marked[module] = grade_written(course, module, {p: simulate.PERSONAS[p][1] for p in personas})
+        result.marked[module] = grade_written(course, module, {p: simulate.PERSONAS[p][1] for p in personas},
+                                              problems=result.failures)
         result.failures += [(module, r) for r in course.feedback(module, progress=progress) if not r.ok]
         result.scores[module] = course.scores(module)
     trainees = roster.read(roster.write(layout.base / "roster.csv", demo_roster(personas)))
@@ -177,6 +193,17 @@ def run(work: str = "build/demo", personas: list[str] | None = None, modules: li
     result.results = layout.base / "results.txt"
     result.results.write_text(tables(result) + "\n", encoding="utf-8")
     return result
+
+
+def course_order(modules: list[str]) -> list[str]:
+    """``modules`` as a trainee meets them: the knowledge check before, the modules, the knowledge check after."""
+    from curriculum import check
+
+    try:
+        pre, post = check.load().pre, check.load().post
+    except check.CheckError:
+        return list(modules)
+    return sorted(modules, key=lambda m: (m == post, m != pre, m))
 
 
 #: The demo's fictional cohort spread over three ministries (no real person).
@@ -225,7 +252,8 @@ def table(result: DemoResult) -> str:
     lines = [f"{len(trainees)} simulated trainees × {len(result.modules)} modules, graded in {result.seconds:.0f} s",
              "", f"  {'trainee':<11} {'lang':<4} {'modules':>7} {'total':>8} {'max':>5}  flags (total after the late policy)"]
     for trainee in trainees:
-        graded = {m: result.scores[m][trainee] for m in result.modules if trainee in result.scores[m]}
+        graded = {m: result.scores[m][trainee] for m in result.modules  # the knowledge check counts toward no grade
+                  if trainee in result.scores[m] and not is_check(m)}
         language = next((w.language for (m, t), w in result.work.items() if t == trainee), "?")
         flags = []
         late = [m for m, s in graded.items() if s["late"]]

@@ -62,6 +62,34 @@ LATE = {"t-late"}
 TAMPER = {"t-tamper"}
 FOREIGN = {"t-foreign"}  # submits a copy of another trainee's answers file
 
+#: How each persona answers the knowledge check *before* the course (curriculum/check.py), when it differs from how
+#: they answer everything else (which is how they answer the check after it): some improve, some do not.
+PRE_CHECK = {"t-perfect": "partial", "t-english": "wrong", "t-late": "alternate", "t-partial": "wrong"}
+#: Personas who take the knowledge check before the course but not after it (the report counts them, by name).
+SKIPS_POST_CHECK = {"t-half"}
+
+
+def style_for(persona: str, module: str) -> str:
+    """How ``persona`` answers ``module``: their own style, or their :data:`PRE_CHECK` style on the pre check."""
+    from curriculum import check
+
+    style = PERSONAS[persona][1]
+    try:
+        return PRE_CHECK.get(persona, style) if module == check.load().pre else style
+    except check.CheckError:  # a syllabus without the check
+        return style
+
+
+def takes(persona: str, module: str) -> bool:
+    """Whether ``persona`` works through and submits ``module`` (all but the post check for some)."""
+    from curriculum import check
+
+    try:
+        return not (persona in SKIPS_POST_CHECK and module == check.load().post)
+    except check.CheckError:
+        return True
+
+
 #: Points the simulated instructor gives a written answer, as a share of its points.
 MANUAL_SHARE = {"right": 1.0, "partial": 1 / 3, "wrong": 0.0}
 
@@ -177,14 +205,14 @@ def click(exercise, value) -> None:
         raise ValueError(f"cannot click a {kind} exercise")
 
 
-def drive(persona: str, keys: dict, written: list[str]) -> dict:
-    """Run inside the trainee's kernel: answer every live exercise as ``persona``."""
+def drive(persona: str, keys: dict, written: list[str], style: str | None = None) -> dict:
+    """Run inside the trainee's kernel: answer every live exercise as ``persona`` (in ``style``: default theirs)."""
     from curriculum.exercises import REGISTRY
     from curriculum.settings import settings
 
     from curriculum import answers
 
-    _, style = PERSONAS[persona]
+    style = style or PERSONAS[persona][1]
     if not keys and not written:  # an analyst lab: the persona picks its language in the panel
         answers.store().set_language(settings.language, chosen=True)
     given = {}
@@ -245,13 +273,15 @@ class Session:
 
 
 def work_through(folder: Path, notebook: str, persona: str, keys: dict, written: list[str],
-                 timeout: int = 120, session: Session | None = None, code: dict[str, str] | None = None) -> Work:
+                 timeout: int = 120, session: Session | None = None, code: dict[str, str] | None = None,
+                 style: str | None = None) -> Work:
     """Run ``folder/notebook`` as ``persona`` (in ``session``'s kernel, else a fresh one) and save it.
 
     ``code`` holds a lab's solutions (see :func:`solutions`): the persona writes
     those :func:`solved` gives it into the released solution cells.
     """
-    language, style = PERSONAS[persona]
+    language, own = PERSONAS[persona]
+    style = style or own
     path = folder / notebook
     nb = nbformat.read(path, as_version=4)
     code = code or {}
@@ -265,7 +295,7 @@ def work_through(folder: Path, notebook: str, persona: str, keys: dict, written:
         f"settings.answers_dir = {str(folder)!r}"))
     nb.cells.append(new_code_cell(
         "import json\nfrom grading.simulate import drive\n"
-        f"print(json.dumps(drive({persona!r}, {plain!r}, {written!r})))"))
+        f"print(json.dumps(drive({persona!r}, {plain!r}, {written!r}, {style!r})))"))
     if session is None:
         env = {**os.environ, "HIMAYA_TRAINEE": persona, "HIMAYA_LANG": language, "HIMAYA_ANSWERS_DIR": str(folder)}
         NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True, extra_arguments=QUIET_KERNEL,

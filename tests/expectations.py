@@ -21,7 +21,10 @@ EXACT = ["t-perfect", "t-blank", "t-partial", "t-english"]
 
 
 def widget_modules(run):
-    return [m for m in run.modules if m not in LABS]
+    """The modules of widget items that count toward a grade (the knowledge check counts toward none)."""
+    from curriculum.ids import is_check
+
+    return [m for m in run.modules if m not in LABS and not is_check(m)]
 
 
 def points(run, module):

@@ -169,3 +169,17 @@ def test_feedback_pages_are_laid_out_in_the_trainees_language(run):
 def test_every_step_succeeded(run):
     assert run.failures == []
     assert run.modules == ALL_PERSONAS_ON
+
+
+def test_the_demo_grades_written_answers_on_the_grading_page_and_reports_the_graders_agreement(run):
+    """Written answers go through the grading page's queue (grading/demo.py grade_written), half marked twice."""
+    marked = [(m, item, t, roles) for m, found in run.marked.items() for (item, t), roles in found.items()]
+    assert marked and all(roles[0] == "first" for *_, roles in marked)
+    twice = [(m, item, t) for m, item, t, roles in marked if roles == ["first", "second"]]
+    assert twice
+    html = run.report.read_text()
+    section = html.split("Double marking: graders' agreement")[1].split("Submissions to look at")[0]
+    assert "Cohen" in section and "خلافات تنتظر الحسم" in section
+    for module, item, _ in twice:
+        assert f'<td class="name">{module}</td><td class="name">{item}</td><td class="name">score' in section
+    assert "marked twice, blind" in demo.table(run)

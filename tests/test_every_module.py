@@ -23,13 +23,16 @@ def every_module():
 
 
 def test_every_step_succeeded(every_module):
+    from curriculum import check
+
     assert every_module.failures == []
-    assert every_module.modules == MODULES
+    # as a trainee meets them: the knowledge check before the course, the modules, the check after it
+    assert every_module.modules == [check.load().pre, *MODULES, check.load().post]
     assert set(LABS) >= {"m04a-analysis-lab", "m06a-timeline-lab", "m08a-hashing-lab"}
 
 
 def test_perfect_scores_the_maximum_and_blank_zero_in_every_module(every_module):
-    for module in every_module.modules:
+    for module in MODULES:
         scores = every_module.scores[module]
         assert scores["t-perfect"]["score"] == scores["t-perfect"]["max_score"] > 0, module
         assert scores["t-english"]["score"] == scores["t-english"]["max_score"], module
@@ -65,6 +68,20 @@ def test_grades_csv_is_the_courses_export(every_module):
     rows = list(csv.DictReader(run.grades_csv.open(encoding="utf-8-sig")))
     assert {"module", "trainee_id", "name", "score", "max_score", "awaiting_manual_grading"} <= set(rows[0])
     by = {(r["module"], r["trainee_id"]): r for r in rows}
-    for module in run.modules:
+    for module in MODULES:
         assert float(by[(module, "t-perfect")]["score"]) == float(by[(module, "t-perfect")]["max_score"])
         assert float(by[(module, "t-blank")]["score"]) == 0
+
+
+def test_the_knowledge_check_before_and_after_scores_each_personas_own_form(every_module):
+    """The check before the course is answered as grading/simulate.PRE_CHECK says (t-perfect in part, t-english
+    and t-partial wrong), the check after it in each persona's own style: scored on the form each one was given."""
+    from curriculum import check
+
+    pre, post = (every_module.scores[m] for m in (check.load().pre, check.load().post))
+    for trainee in ("t-perfect", "t-english"):
+        assert post[trainee]["score"] == post[trainee]["max_score"] > 0, trainee
+    assert 0 < pre["t-perfect"]["score"] < pre["t-perfect"]["max_score"]
+    assert pre["t-english"]["score"] == pre["t-partial"]["score"] == 0
+    assert pre["t-blank"]["score"] == post["t-blank"]["score"] == 0
+    assert 0 < post["t-partial"]["score"] < post["t-partial"]["max_score"]
