@@ -176,7 +176,7 @@ def paired_interval(differences: list[float], confidence: float = 0.95) -> tuple
     mean = sum(differences) / len(differences)
     sd = math.sqrt(sum((d - mean) ** 2 for d in differences) / (len(differences) - 1))
     half = stats.t.ppf((1 + confidence) / 2, len(differences) - 1) * sd / math.sqrt(len(differences))
-    return mean - half, mean + half
+    return float(mean - half), float(mean + half)
 
 
 def hake(pre: float | None, post: float | None) -> float | None:
@@ -371,13 +371,17 @@ def figures(report: GainReport) -> dict:
         fig, ax = plt.subplots(figsize=(8, 0.34 * len(rows) + 1.3), layout="constrained")
         for i, (name, g) in enumerate(rows):
             colour = PALETTE[0] if g.interval_excludes_zero else "#6b7280"
-            if g.low is not None:
-                ax.plot([g.low, g.high], [i, i], color=colour, linewidth=2)
+            if g.low is not None:  # a gain lies between −100 and +100 points: a wider interval is drawn to the edge
+                ax.plot([max(g.low, -100), min(g.high, 100)], [i, i], color=colour, linewidth=2)
+                for end, marker in ((g.low, "<"), (g.high, ">")):
+                    if abs(end) > 100:
+                        ax.scatter([100 if end > 0 else -100], [i], color=colour, marker=marker, s=30)
             ax.scatter([g.gain], [i], color=colour, s=36, marker="o" if g.low is not None else "D", zorder=3)
         ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlim(-104, 104)
         ax.set_yticks(range(len(rows)), [f"{name} (n={g.paired})" for name, g in rows], fontsize=8)
         ax.set_xlabel(f"gain, post − pre (percentage points), with its {100 * report.confidence:.0f} % interval "
-                      "(diamond: one trainee, no interval)")
+                      "(diamond: one trainee, no interval; arrow: the interval goes past ±100)")
         ax.invert_yaxis()
         out["gain_intervals"] = fig
     return out
