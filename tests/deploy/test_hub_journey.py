@@ -137,6 +137,8 @@ def log_in(hub, browser, lang: str, seen: dict) -> HubJourney:
     seen["interface language"] = page.evaluate("document.documentElement.lang")
     journey.shot("lab")
     seen["nbgrader menu"] = journey.nbgrader_menu()
+    marking = page.request.get(f"{hub.url}/user/{trainee}/himaya/marking")  # the instructors' grading page
+    seen["grading page status"] = marking.status
     return journey
 
 
@@ -248,6 +250,12 @@ def formgrade(hub, browser, seen: dict) -> None:
             grade_in_formgrader(page, cell, *MARKS[lang])
             shoot(page, cell, f"hub-{lang}")  # build/screenshots/formgrader-hub-<lang>.png
             seen[lang]["graded"] = True
+        # the grading page (grading/marking) on the hub, on PostgreSQL's gradebook: formgrader's grades show there
+        page.goto(f"{hub.url}/user/{hub.instructor}/himaya/marking?lang=en#{MODULE}/{WRITTEN_ITEM}")
+        page.locator("body[data-ready=true][data-code]").wait_for()
+        seen["marking page"] = {"progress": page.locator("#progress").inner_text(),
+                                "state": page.locator("#state").inner_text()}
+        page.screenshot(path=str(SCREENSHOTS / "hub-marking.png"), full_page=True)
     except Exception:
         with contextlib.suppress(Exception):
             page.screenshot(path=str(SCREENSHOTS / "hub-instructor-failed.png"))
@@ -421,6 +429,21 @@ def test_the_instructor_grades_the_written_answer_in_formgrader(hub, journey, la
     rows = {r[1]: r for r in journey["gradebook"] if r[0] == hub.by_lang[lang]}
     _, _, _, manual, waiting = rows[ITEM]
     assert (manual, waiting) == (MARKS[lang][0], False), f"PostgreSQL's gradebook: {rows[ITEM]}"
+
+
+def test_the_grading_page_opens_for_the_instructor_on_postgresql_with_formgraders_grades(journey):
+    """The instructor's server has the grading page, on the hub's PostgreSQL gradebook: both written answers,
+    graded in formgrader a moment before, count as graded there."""
+    page = journey.get("formgrader", {}).get("marking page")
+    if page is None:
+        pytest.fail(f"the instructor never opened the grading page:\n{journey.get('error', '?')}", pytrace=False)
+    assert page["progress"].startswith("graded 2 of 2"), page
+    assert page["state"].startswith("graded in formgrader"), page
+
+
+@BY_LANG
+def test_a_trainee_has_no_grading_page(journey, lang):
+    assert seen(journey, lang, "grading page status") == 404
 
 
 @BY_LANG
