@@ -382,6 +382,23 @@ _PROMPTS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-
 })"""
 
 
+def close_menus(page) -> None:
+    """Close an open menu as a person would: Escape, or, if the key went elsewhere (JupyterLab, still loading on a
+    busy hub, can move the keyboard's focus out of a menu that is open), a click on the menu bar's empty end."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    menus = page.locator(".lm-Menu:not(.lm-mod-hidden)")
+    page.keyboard.press("Escape")
+    for _ in range(3):
+        try:
+            menus.first.wait_for(state="hidden", timeout=3_000)
+            return
+        except PlaywrightTimeout:
+            box = page.locator(".lm-MenuBar").first.bounding_box()
+            page.mouse.click(box["x"] + box["width"] - 12, box["y"] + box["height"] / 2)
+    menus.first.wait_for(state="hidden")
+
+
 class Notebook:
     """A released module notebook opened in JupyterLab, as a trainee sees it."""
 
@@ -410,7 +427,7 @@ class Notebook:
 
     def menu(self, menu: str, item: str) -> None:
         """Menu bar › item, as a person does: if the menu did not open (a click on a menu already open closes it,
-        as when a previous Escape had not yet landed on a loaded hub), press Escape and open it again."""
+        as when a previous Escape had not yet landed on a loaded hub), close what is open and open it again."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         bar = self.page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(f"^{re.escape(menu)}$"))
@@ -422,8 +439,7 @@ class Notebook:
                 entry.wait_for(timeout=15_000)
                 break
             except PlaywrightTimeout:
-                self.page.keyboard.press("Escape")
-                self.page.locator(".lm-Menu:not(.lm-mod-hidden)").first.wait_for(state="hidden")
+                close_menus(self.page)
         entry.click()
 
     def expected_prompts(self) -> list[str | None]:

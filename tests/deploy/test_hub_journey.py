@@ -41,7 +41,7 @@ import pytest
 
 from grading.keys import notebook_keys
 from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, LANGS, SCREENSHOTS, TIMEOUT_MS, Case,
-                                    Catalogue, require_browser)
+                                    Catalogue, close_menus, require_browser)
 from tests.browser.test_opening import _PARAGRAPH_JS, _PROSE_JS, assert_prose_in
 from tests.browser.test_instructor_journey import ITEM, grade_in_formgrader, open_in_formgrader, shoot
 from tests.browser.test_trainee_journey import NOT_ANSWERED, SUCCESS, Journey, JourneyNotebook, right_answers
@@ -109,9 +109,8 @@ class HubJourney(Journey):
         items = [t.strip() for t in menu.locator(".lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel")
                  .all_inner_texts() if t.strip()]
         self.shot("menu")
-        page.keyboard.press("Escape")
-        menu.first.wait_for(state="hidden")  # closed before anyone clicks the menu bar again (a click would reopen…
-        return items                         # …or, on a menu still open, close it)
+        close_menus(page)  # closed before anyone clicks the menu bar again (a click on a menu still open closes it)
+        return items
 
 
 def hub_login(hub, page, user: str, before_submit=lambda: None) -> None:
@@ -322,9 +321,9 @@ def play(hub) -> dict:
         except Exception:
             seen["error"] = (f"{'the ' + lang + ' trainee' if lang else 'the instructor'}: {traceback.format_exc()}"
                              f"\nthe hub's log:\n{hub.log_tail(60)}")
-            if lang in journeys:
-                with contextlib.suppress(Exception):
-                    journeys[lang].shot("failed")
+            for n, open_page in enumerate(p for context in browser.contexts for p in context.pages):
+                with contextlib.suppress(Exception):  # every page open when it stopped: hub-failed-<n>.png
+                    open_page.screenshot(path=str(SCREENSHOTS / f"hub-failed-{n}.png"))
         finally:
             browser.close()
     report = "\n".join(f"{k}: {v:.1f} s" for k, v in timings.items())
