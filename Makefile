@@ -31,9 +31,11 @@ test: $(STAMP)
 adversarial: $(STAMP)
 	$(BIN)/python -m pytest tests/adversarial
 
-# Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default).
+# Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default), what a trainee waits for,
+# the grading page; then a class opening a module at once on the hub (BENCH_HUB_TRAINEES=8; as root on Linux).
 bench: $(STAMP)
 	$(BIN)/python -m grading.bench
+	$(BIN)/python deploy/bench_hub.py
 
 # A trainee's JupyterLab as on the hub: fetch, validate and submit from Nbgrader › Assignment List
 # (`make lab TRAINEE=t-alice`, default: your login name; LAB_ARGS='--lang en --port 8890' for more).
