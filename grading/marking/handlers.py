@@ -128,7 +128,9 @@ class _Api(_Marking, APIHandler):
 
     @staticmethod
     def progress(queue: ItemQueue, grades: dict, answers: dict, marks: dict) -> dict:
-        doubled = [m for t, m in marks.items() if t in answers and m.double]
+        # an answer graded in formgrader has no first mark on this page, so no second marking is asked of it
+        doubled = [m for t, m in marks.items() if t in answers and m.double
+                   and (m.first is not None or not queue.is_graded(grades.get(t)))]
         return {"graded": sum(queue.is_graded(grades.get(t)) for t in answers), "total": len(answers),
                 "second": {"done": sum(m.second is not None for m in doubled), "total": len(doubled)},
                 "to_settle": sum(m.state == "disagree" for m in doubled)}

@@ -46,3 +46,24 @@ def test_a_second_grader_sees_neither_the_first_criteria_nor_the_score_until_bot
         assert shown["double"]["role"] == "settled" and shown["double"]["state"] == "disagree"
         assert [(m["grader"], m["score"]) for m in shown["double"]["both"]] == [("alice", 2.5), ("bob", 1.0)]
         assert shown["graded"] is False and shown["progress"]["to_settle"] == 1
+
+
+def test_an_answer_graded_in_formgrader_is_not_counted_as_waiting_for_a_second_marking(layout):  # noqa: F811
+    """Chosen for double marking but graded in formgrader (no first mark on the page): no grader is ever handed it
+    for a second marking, so the progress line does not count it as one still to do."""
+    from nbgrader.api import Gradebook
+
+    from .test_double import GRADE_ID
+
+    alice = ItemQueue(layout, MODULE, ITEM, "alice", double_share=1.0)
+    trainees = sorted(alice.answers())
+    with Gradebook(layout.db_url) as gb:  # as formgrader saves a score
+        grade = gb.find_grade(GRADE_ID, MODULE, MODULE, trainees[0])
+        grade.manual_score, grade.needs_manual_grade = 2.0, False
+        gb.db.commit()
+    shown, _ = view(alice, trainees[1])
+    assert shown["progress"]["graded"] == 1 and shown["progress"]["second"] == {"done": 0, "total": 9}
+    bob, handed = ItemQueue(layout, MODULE, ITEM, "bob", double_share=1.0), []
+    while (trainee := bob.next_ungraded(skip=handed)) is not None:
+        handed.append(trainee)
+    assert sorted(handed) == trainees[1:]  # every other answer, for a first marking; never formgrader's one again
