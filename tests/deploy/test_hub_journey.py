@@ -254,6 +254,9 @@ def formgrade(hub, browser, seen: dict) -> None:
         page.locator("body[data-ready=true][data-code]").wait_for()
         seen["marking page"] = {"progress": page.locator("#progress").inner_text(),
                                 "state": page.locator("#state").inner_text()}
+        page.keyboard.press("Enter")  # nothing chosen on the page: formgrader's grade must stay
+        page.locator("#message").filter(has_text="is kept").wait_for()
+        seen["marking page"]["after Enter"] = page.locator("#message").inner_text()
         page.screenshot(path=str(SCREENSHOTS / "hub-marking.png"), full_page=True)
     except Exception:
         with contextlib.suppress(Exception):
@@ -438,6 +441,8 @@ def test_the_grading_page_opens_for_the_instructor_on_postgresql_with_formgrader
         pytest.fail(f"the instructor never opened the grading page:\n{journey.get('error', '?')}", pytrace=False)
     assert page["progress"].startswith("graded 2 of 2"), page
     assert page["state"].startswith("graded in formgrader"), page
+    # Enter with nothing chosen keeps formgrader's grade (the gradebook's scores: the formgrader test above)
+    assert re.match(r"Nothing chosen here: the grade given in formgrader \([\d.]+\) is kept\.", page["after Enter"])
 
 
 @BY_LANG

@@ -26,6 +26,7 @@
       before: (why, met, s) => `The rubric changed since this answer was graded (${why}). Graded before: ` +
         `${met.length ? met.join("; ") : "no criterion met"}, score ${s}. Choose the criteria again and save.`,
       saved: (s, m) => `Saved: ${s} / ${m}.`, done: "Every answer to this item is graded.",
+      kept: (s) => `Nothing chosen here: the grade given in formgrader (${s}) is kept.`,
       others: "The answers left are open with other graders; one comes back to you if it is not saved in time.",
       none: "No written answers to grade yet: collect and autograde the module first.",
       pt: (p) => (p === 1 ? "1 pt" : `${p} pts`), choose: "Choose an item", of: (s, m) => `${s} / ${m}`,
@@ -51,6 +52,7 @@
       before: (why, met, s) => `تغيّرت المعايير منذ تقييم هذه الإجابة (${why}). التقييم السابق: ` +
         `${met.length ? met.join("؛ ") : "لم يُستوفَ أي معيار"}، والدرجة ${s}. اختر المعايير من جديد واحفظ.`,
       saved: (s, m) => `حُفظت: ${s} من ${m}.`, done: "قُيّمت كل الإجابات عن هذا السؤال.",
+      kept: (s) => `لم يُختر شيء هنا: بقيت الدرجة المعطاة في formgrader (${s}).`,
       others: "الإجابات المتبقية مفتوحة لدى مقيّمين آخرين، وتعود إليك إن لم تُحفظ في الوقت المحدد.",
       none: "لا إجابات مكتوبة للتقييم بعد: اجمع الوحدة وصحّحها آليًا أولًا.",
       pt: (p) => (p === 1 ? "درجة واحدة" : `${p} درجات`), choose: "اختر سؤالًا", of: (s, m) => `${s} من ${m}`,
@@ -267,7 +269,19 @@
     return view;
   }
 
+  // an answer graded in formgrader, with nothing chosen here: Enter moves on and keeps that grade (saving the empty
+  // form would replace it with 0)
+  function untouched() {
+    return state.view.graded_elsewhere && !state.met.size && adjustment() === 0 && !$("reason").value.trim() &&
+      !$("comment").value.trim();
+  }
+
   async function saveAndNext() {
+    if (untouched()) {
+      const kept = state.view, left = await nextUngraded();
+      say(t("kept", number(kept.score)) + (left === null ? ` ${t(finished(kept.progress))}` : ""), true);
+      return;
+    }
     const view = await save();
     const left = await nextUngraded();
     if (left === null) {
