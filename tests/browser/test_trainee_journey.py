@@ -156,13 +156,16 @@ class Journey:
         """
         row = self.row("fetched")
         link = row.locator(".nested_list_item .item_name a").filter(has_text=exact(MODULE))
-        for _ in range(3):
+        for attempt in range(3):
             if link.is_visible():
                 break
             try:
                 row.locator("a.assignment-notebooks-link").click(timeout=15_000)
                 link.wait_for(state="visible", timeout=10_000)
-            except Exception:  # noqa: BLE001 - the row was drawn again, or the list is stale: refresh it
+            except Exception:  # noqa: BLE001 - the row was drawn again, the list is stale, or hidden: back to it
+                self.page.screenshot(path=str(self.shot_path("fetched").with_name(
+                    f"journey-{self.lang}-unfold-{attempt}.png")))
+                self.assignment_list()  # the list's tab again from the menu (CI once lost it here), then refresh
                 self.page.locator("#refresh_assignments_list").click()
                 self.wait_for_list()
         if not link.is_visible():
