@@ -5,27 +5,17 @@ started, each fetched m00, opened it and ran its setup cell, and that the figure
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 
-from tests.deploy.test_jupyterhub import REPO, localhub  # noqa: F401 (a fixture: skipped or failed as the hub test is)
+from tests.deploy.test_jupyterhub import load_deploy, localhub  # noqa: F401 (localhub: a fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 
-def _bench_hub():
-    spec = importlib.util.spec_from_file_location("himaya_bench_hub", REPO / "deploy" / "bench_hub.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_two_trainees_open_the_module_at_once_and_the_bench_writes_its_figures(localhub, tmp_path):  # noqa: F811
-    result = _bench_hub().run(2, tmp_path)
+    result = load_deploy("bench_hub").run(2, tmp_path)
     written = json.loads((tmp_path / "hub.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(result))
     assert written["trainees"] == 2 and written["module"] == "m00-orientation"

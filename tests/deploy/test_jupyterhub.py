@@ -51,12 +51,17 @@ PERSONAS = {1: ("t-perfect", "ar"), 2: ("t-partial", "ar"), 3: ("t-wrong", "en")
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 
-def _load_localhub():
-    spec = importlib.util.spec_from_file_location("himaya_localhub", REPO / "deploy" / "localhub.py")
+def load_deploy(name: str):
+    """``deploy/<name>.py`` loaded afresh (deploy/ is a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"himaya_{name}", REPO / "deploy" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _load_localhub():
+    return load_deploy("localhub")
 
 
 def _not_here() -> str | None:
