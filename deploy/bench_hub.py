@@ -29,6 +29,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from grading.bench.report import write_report
+
 REPO = Path(__file__).resolve().parents[1]
 MODULE = "m00-orientation"
 
@@ -217,12 +219,7 @@ def run(n: int = 8, to: Path = REPO / "build" / "bench") -> dict:
     finally:
         hub.stop()
         hub.remove()
-    to.mkdir(parents=True, exist_ok=True)
-    (to / "hub.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    table = table_text(result)
-    (to / "hub.txt").write_text(table + "\n", encoding="utf-8")
-    print(table)
-    print(f"wrote {to / 'hub.json'}")
+    write_report(to, "hub", result, table_text(result))
     return result
 
 

@@ -12,8 +12,8 @@ from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
 from curriculum.settings import ANSWERS_FILENAME
-from grading import bench
 from grading.autograde import OnePassAPI
+from grading.bench.autograde import make_submissions
 from grading.config import REPO, Layout, configure
 from grading.course import Course
 from grading.gradebook import shared_engines
@@ -28,7 +28,7 @@ def cohort(tmp_path_factory):
     shutil.copytree(REPO / "notebooks" / MODULE, root / "notebooks" / MODULE)
     course = Course(Layout(root=root, work="build"))
     course.release(MODULE)
-    trainees = bench.make_submissions(course, MODULE, 8, seed=3)
+    trainees = make_submissions(course, MODULE, 8, seed=3)
     submitted = course.layout.step("submitted")
     # t000 deletes a graded cell and adds a cell of code; t001 hands in an answers file that is not JSON
     path = submitted / "t000" / MODULE / f"{MODULE}.ipynb"

@@ -136,7 +136,7 @@ def test_a_roster_with_bad_lines_names_each(course_root, capsys, tmp_path):
 
 
 def test_autograde_all_grades_every_collected_module_in_one_run(course_root, capsys):
-    from grading import bench
+    from grading.bench.autograde import make_submissions
     from grading.config import Layout
     from grading.course import Course
 
@@ -146,7 +146,7 @@ def test_autograde_all_grades_every_collected_module_in_one_run(course_root, cap
     assert code == 2 and "no module has collected submissions yet" in err
     course = Course(Layout(root=course_root))
     course.release("m00-orientation")
-    bench.make_submissions(course, "m00-orientation", 3)
+    make_submissions(course, "m00-orientation", 3)
     code, out, _ = run(capsys, "autograde", "--all", "--jobs", "1")
     assert code == 0 and "3 done, 0 failed" in out
     assert sorted(course.scores("m00-orientation")) == ["t000", "t001", "t002"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grading import bench
+from grading.bench.autograde import make_submissions
 from grading.config import REPO, Layout
 from grading.course import Course
 
@@ -27,7 +27,7 @@ def submitted(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "notebooks" / MODULE, root / "notebooks" / MODULE)
     course = Course(Layout(root=root, work="build"))
     course.release(MODULE)
-    bench.make_submissions(course, MODULE, TRAINEES)
+    make_submissions(course, MODULE, TRAINEES)
     return root
 
 

@@ -139,7 +139,7 @@ def test_a_late_submission_through_nbgraders_pipeline(tmp_path):
     import shutil
 
     from curriculum.settings import ANSWERS_FILENAME
-    from grading import bench
+    from grading.bench.autograde import make_submissions
     from grading.reporting import cohort
     from grading.config import REPO, Layout
     from grading.keys import written_items
@@ -148,7 +148,7 @@ def test_a_late_submission_through_nbgraders_pipeline(tmp_path):
     shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
     course = Course(Layout(root=tmp_path, work="build"))
     course.release(module, duedate=datetime.utcnow() - timedelta(days=2))  # nbgrader's naive UTC
-    (trainee,) = bench.make_submissions(course, module, 1, seed=3)
+    (trainee,) = make_submissions(course, module, 1, seed=3)
     path = course.layout.step("submitted") / trainee / module / ANSWERS_FILENAME
     data = json.loads(path.read_text(encoding="utf-8"))
     for item in written_items(course.source / module / f"{module}.ipynb"):

@@ -1,4 +1,4 @@
-"""The benchmark's own machinery: synthetic submissions, both grading paths, the JSON it writes."""
+"""The autograde bench's own machinery: synthetic submissions, both grading paths, the JSON and table it writes."""
 import json
 import re
 import shutil
@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from grading import bench
-from tests.conftest import in_a_thread
+from grading.bench import autograde as bench
 
-REPO = Path(__file__).resolve().parent.parent.parent
+REPO = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.slow
 
 
@@ -18,8 +17,8 @@ def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, mon
         shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
     monkeypatch.setattr(bench, "REPO", tmp_path)
     out = tmp_path / "autograde.json"
-    # in a thread of its own: the bench drives Chromium with Playwright's sync API (see tests/conftest.in_a_thread)
-    assert in_a_thread(lambda: bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out)])) == 0
+    # the trainee's and the grading page's benches have tests of their own (test_trainee.py, test_marking.py)
+    assert bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out), "--no-trainee", "--no-marking"]) == 0
     # every long step shows its progress, counted in graded notebooks
     shown = capsys.readouterr().err
     for step in ("m00-orientation: nbgrader autograde", "m00-orientation: python -m grading autograde",
@@ -41,6 +40,8 @@ def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, mon
     everything = data["all_core_modules"]
     assert list(everything["modules"]) == ["m00-orientation"] and everything["all_graded"]
     assert everything["notebooks"] == 3 and everything["total_seconds"] > 0
+    assert "speed-up" in (tmp_path / "autograde.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / "trainee.json").exists() and not (tmp_path / "marking.json").exists()  # both skipped
 
 
 def test_lab_submissions_hold_the_code_each_style_writes(tmp_path):

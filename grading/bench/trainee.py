@@ -36,7 +36,8 @@ from pathlib import Path
 import nbformat
 from jupyter_core.utils import run_sync
 
-from .config import REPO
+from ..config import REPO
+from .report import write_report
 
 STAGES = ("kernel_start", "import", "fonts", "data", "figure_draw", "figure_render", "widgets", "kernel_other",
           "messages", "shutdown")
@@ -377,12 +378,7 @@ def run(notebooks: list[Path] | None = None, lang: str = "ar", changes: int = 20
               "empty_notebook_seconds": round(statistics.median(empty), 3),
               "empty_notebook_runs": [round(e, 3) for e in empty], "modules": modules,
               "imports": import_breakdown(), "answers": answer_latency(changes)}
-    to.mkdir(parents=True, exist_ok=True)
-    (to / "trainee.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    table = table_text(result)
-    (to / "trainee.txt").write_text(table + "\n", encoding="utf-8")
-    print(table)
-    print(f"wrote {to / 'trainee.json'}")
+    write_report(to, "trainee", result, table_text(result))
     return result
 
 
@@ -417,7 +413,7 @@ def table_text(result: dict) -> str:
 def main(argv=None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m grading.bench_trainee", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m grading.bench.trainee", description=__doc__.split("\n\n")[0])
     parser.add_argument("--modules", nargs="*", help="module folder names (default: every core module)")
     parser.add_argument("--lang", default="ar", choices=("ar", "en"))
     parser.add_argument("--changes", type=int, default=200)

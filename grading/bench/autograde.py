@@ -17,25 +17,18 @@ Then it grades every core module of the course for the same cohort with one
 command of the course, ``python -m grading autograde --all`` (``all_core_modules``),
 the 60-second goal of issue #7.
 
-Then what a trainee waits for (``grading/bench_trainee.py``): every core module
-executed headless, kernel start included, its time split by stage, and how fast
-an answer reaches the disk (``build/bench/trainee.json`` and ``trainee.txt``);
-``--trainee`` runs only that part, in a few minutes.
-
-Then the grading page (``grading/bench_marking.py``): two scripted graders grade a
-204-trainee written item at once in Chromium, key press to next answer shown
-(p50, p95) and key presses per answer (``build/bench/marking.json`` and
-``marking.txt``); ``--marking`` runs only that part.
-
 Writes ``build/bench/autograde.json`` with both wall times, the speed-up, the
 peak memory of the grading processes and ``identical_scores`` (true only when
-every trainee's every item scored the same both ways).  A benchmark, not a
-test: the numbers are reported, never asserted.
+every trainee's every item scored the same both ways), and ``autograde.txt``.
+A benchmark, not a test: the numbers are reported, never asserted.
+
+``main`` then runs the trainee's bench (:mod:`.trainee`; ``--trainee`` runs only
+that one, ``--no-trainee`` skips it) and the grading page's (:mod:`.marking`;
+``--marking``, ``--no-marking``).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import resource
@@ -54,10 +47,11 @@ from curriculum import answers as answer_file
 from curriculum.ids import is_core
 from curriculum.settings import ANSWERS_FILENAME
 
-from . import simulate
-from .config import REPO, Layout
-from .course import Course
-from .keys import notebook_keys
+from .. import simulate
+from ..config import REPO, Layout
+from ..course import Course
+from ..keys import notebook_keys
+from .report import write_report
 
 STYLES = ("right", "right", "partial", "wrong", "blank")
 
@@ -172,7 +166,7 @@ def bare_execution_seconds(course: Course, module: str, trainees: list[str]) -> 
 
 def _ready(root: Path, module: str, n: int, work: str) -> tuple[Course, list[str]]:
     if not (root / "nbgrader_config.py").exists():  # a course copied elsewhere: nbgrader needs the configuration
-        shutil.copy(Path(__file__).resolve().parent.parent / "nbgrader_config.py", root / "nbgrader_config.py")
+        shutil.copy(Path(__file__).resolve().parents[2] / "nbgrader_config.py", root / "nbgrader_config.py")
     layout = Layout(root=root, work=work)
     shutil.rmtree(layout.base, ignore_errors=True)
     course = Course(layout)
@@ -238,6 +232,24 @@ def bench_all_core(root: Path, n: int, jobs: int) -> dict:
             "all_graded": all(count == n for count in graded.values())}
 
 
+def table_text(data: dict) -> str:
+    """Each module's two grading paths side by side, then every core module graded by one command."""
+    lines = []
+    for r in data["results"]:
+        lines.append(f"{r['module']}: {r['trainees']} trainees — nbgrader autograde {r['baseline_seconds']} s, "
+                     f"himaya ({r['himaya_path']}) {r['himaya_seconds']} s, speed-up ×{r['speedup']}, "
+                     f"identical scores: {r['identical_scores']}")
+        if "bare_nbclient_seconds" in r:
+            lines.append(f"  executing alone with nbclient {r['bare_nbclient_seconds']} s: grading costs "
+                         f"×{r['himaya_cost_vs_nbclient']} per notebook "
+                         f"(nbgrader serial ×{r['baseline_cost_vs_nbclient']})")
+    everything = data["all_core_modules"]
+    if everything:
+        lines.append(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees, "
+                     f"one run: {everything['total_seconds']} s ({everything['per_notebook_ms']} ms per notebook)")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grading.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", 204)))
@@ -248,52 +260,38 @@ def main(argv=None) -> int:
                         help="skip grading every core module with the course's command")
     parser.add_argument("--to", default=str(REPO / "build" / "bench" / "autograde.json"))
     parser.add_argument("--trainee", action="store_true",
-                        help="only the trainee's side: module execution by stage, answers on disk (bench_trainee.py)")
+                        help="only the trainee's side: module execution by stage, answers on disk (bench/trainee.py)")
     parser.add_argument("--no-trainee", dest="trainee_part", action="store_false",
                         help="skip the trainee's side")
     parser.add_argument("--marking", action="store_true",
-                        help="only the grading page: key press to next answer in Chromium (bench_marking.py)")
+                        help="only the grading page: key press to next answer in Chromium (bench/marking.py)")
     parser.add_argument("--no-marking", dest="marking_part", action="store_false", help="skip the grading page")
     args = parser.parse_args(argv)
     if args.trainee:
-        from . import bench_trainee
+        from . import trainee
 
-        bench_trainee.run(to=Path(args.to).parent)
+        trainee.run(to=Path(args.to).parent)
         return 0
     if args.marking:
-        from . import bench_marking
+        from . import marking
 
-        return 0 if bench_marking.run(args.trainees, to=Path(args.to).parent)["gradebook_as_meant"] else 1
+        return 0 if marking.run(args.trainees, to=Path(args.to).parent)["gradebook_as_meant"] else 1
     os.environ.setdefault("HIMAYA_ANSWERS_DIR", str(REPO / "build" / "bench"))  # never beside the sources
     results = [bench_module(REPO, module, args.trainees, args.jobs) for module in args.modules]
     everything = bench_all_core(REPO, args.trainees, args.jobs) if args.all_core else None
     out = Path(args.to)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"cores": os.cpu_count()}, "results": results,
-                               "all_core_modules": everything}, indent=1))
-    for r in results:
-        print(f"{r['module']}: {r['trainees']} trainees — nbgrader autograde {r['baseline_seconds']} s, "
-              f"himaya ({r['himaya_path']}) {r['himaya_seconds']} s, speed-up ×{r['speedup']}, "
-              f"identical scores: {r['identical_scores']}")
-        if "bare_nbclient_seconds" in r:
-            print(f"  executing alone with nbclient {r['bare_nbclient_seconds']} s: grading costs "
-                  f"×{r['himaya_cost_vs_nbclient']} per notebook (nbgrader serial ×{r['baseline_cost_vs_nbclient']})")
-    if everything:
-        print(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees, one run: "
-              f"{everything['total_seconds']} s ({everything['per_notebook_ms']} ms per notebook)")
-    print(f"wrote {out}")
+    data = {"machine": {"cores": os.cpu_count()}, "results": results, "all_core_modules": everything}
+    write_report(out.parent, out.stem, data, table_text(data))
     if args.trainee_part:
-        from . import bench_trainee
+        from . import trainee
 
-        bench_trainee.run(to=out.parent)
+        trainee.run(to=out.parent)
     if args.marking_part:
-        from . import bench_marking
+        from . import marking
 
-        bench_marking.run(args.trainees, to=out.parent)
+        marking.run(args.trainees, to=out.parent)
     return 0 if all(r["identical_scores"] for r in results) else 1
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(main())

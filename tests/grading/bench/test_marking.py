@@ -1,4 +1,4 @@
-"""The grading page's bench (grading/bench_marking.py) runs on a tiny cohort and writes what make bench reports.
+"""The grading page's bench (grading/bench/marking.py) runs on a tiny cohort and writes what make bench reports.
 
 No time is asserted (a benchmark's numbers are reported, never tested): only that the two scripted graders
 graded every answer in Chromium, the gradebook holds what their keys meant, and the JSON has its fields.
@@ -8,7 +8,7 @@ import json
 import pytest
 
 from curriculum.normalize import normalize_text
-from grading import bench_marking
+from grading.bench import marking as bench_marking
 from tests.browser.conftest import require_browser
 from tests.conftest import in_a_thread
 

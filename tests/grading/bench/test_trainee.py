@@ -11,7 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from grading import bench_trainee  # noqa: E402
+from grading.bench import trainee as bench_trainee  # noqa: E402
 
 
 def test_answer_latency_measures_real_saves_and_the_written_answer_ends_on_disk():

@@ -27,7 +27,6 @@ Writes ``build/bench/marking.json`` and ``build/bench/marking.txt`` (a short tab
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import secrets
@@ -41,7 +40,8 @@ import urllib.request
 import warnings
 from pathlib import Path
 
-from .config import REPO, Layout
+from ..config import REPO, Layout
+from .report import write_report
 
 MODULE, ITEM, GRADE_ID = "m00-orientation", "m00.q8", "m00-q8"
 #: Debian's Chromium, launched as tests/browser/conftest.py launches it (keep the two in step)
@@ -120,7 +120,7 @@ def build(root: Path, work: str, n: int, seed: int = 17):
     from curriculum import answers as answer_file
     from curriculum.settings import ANSWERS_FILENAME
 
-    from .course import Course
+    from ..course import Course
 
     layout = Layout(root=root, work=work)
     shutil.rmtree(layout.base, ignore_errors=True)
@@ -144,7 +144,7 @@ class Server:
     """A grader's server, the command and environment ``python -m grading mark`` uses, on a port chosen here."""
 
     def __init__(self, course, grader: str, state: Path):
-        from .marking import server
+        from ..marking import server
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -281,8 +281,8 @@ def run(n: int = 204, to: Path = REPO / "build" / "bench", root: Path = REPO, wo
     from nbgrader.api import Gradebook
     from playwright.sync_api import sync_playwright
 
-    from .marking import criteria, order, scoring
-    from .marking.store import Store
+    from ..marking import criteria, order, scoring
+    from ..marking.store import Store
 
     print(f"grading page bench: {n} answers to {ITEM}…", file=sys.stderr, flush=True)
     course, answers = build(root, work, n, seed)
@@ -336,12 +336,7 @@ def run(n: int = 204, to: Path = REPO / "build" / "bench", root: Path = REPO, wo
         "gradebook_as_meant": as_meant,
         "goal": "p95 <= 100 ms on 2 cores; key presses per answer = criteria met + 1 on average",
     }
-    to.mkdir(parents=True, exist_ok=True)
-    (to / "marking.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    table = table_text(result)
-    (to / "marking.txt").write_text(table + "\n", encoding="utf-8")
-    print(table)
-    print(f"wrote {to / 'marking.json'}")
+    write_report(to, "marking", result, table_text(result))
     return result
 
 
@@ -363,7 +358,7 @@ def table_text(result: dict) -> str:
 def main(argv=None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m grading.bench_marking", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m grading.bench.marking", description=__doc__.split("\n\n")[0])
     parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", 204)))
     parser.add_argument("--to", default=str(REPO / "build" / "bench"))
     args = parser.parse_args(argv)

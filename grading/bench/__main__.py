@@ -1,0 +1,6 @@
+"""``python -m grading.bench`` (``make bench``): the autograde bench, then the trainee's and the grading page's."""
+import sys
+
+from .autograde import main
+
+sys.exit(main())
