@@ -12,8 +12,9 @@
 #   (LocalProcessSpawner), from the course's Python environment, which is
 #   also their kernel; file permissions keep trainees apart.
 # * nbgrader's exchange is one shared folder (HIMAYA_EXCHANGE, mode 0777 as
-#   nbgrader asks); the course directory belongs to the instructor, and only
-#   instructors' servers are given the gradebook's URL (HIMAYA_DB_URL).
+#   nbgrader asks); the course directory (HIMAYA_COURSE_DIR) belongs to the
+#   instructors' Unix group, and only instructors' servers are given it and the
+#   gradebook's URL (HIMAYA_DB_URL).
 import csv
 import json
 import os
@@ -123,8 +124,35 @@ c.Spawner.http_timeout = 120
 
 
 def course_dir(instructor: str) -> str:
-    """The instructor's course directory: HIMAYA_COURSE_DIR, else ~instructor/himaya."""
-    return _env("HIMAYA_COURSE_DIR") or os.path.join(pwd.getpwnam(instructor).pw_dir, COURSE_ID)
+    """The course directory as the instructor's server sees it: ``~instructor/himaya``, which is HIMAYA_COURSE_DIR
+    (the folder the instructors' group shares) through a symbolic link made here if there is none.
+
+    nbgrader's formgrader works only on a course directory under the server's root (the home folder); a
+    shared folder elsewhere would leave it on an error page. Without a local account (containers), the folder
+    as it is.
+    """
+    shared = _env("HIMAYA_COURSE_DIR")
+    try:
+        account = pwd.getpwnam(instructor)
+    except KeyError:
+        return shared
+    own = os.path.join(account.pw_dir, COURSE_ID)
+    if not shared or os.path.abspath(shared) == own:
+        return own
+    if not os.path.lexists(own):
+        os.symlink(shared, own, target_is_directory=True)
+        if os.geteuid() == 0:
+            os.lchown(own, account.pw_uid, account.pw_gid)
+    if os.path.realpath(own) != os.path.realpath(shared):
+        print(f"himaya: {own} is not {shared}; {instructor}'s formgrader will not find the course", file=sys.stderr)
+        return shared
+    return own
+
+
+if len(INSTRUCTORS) > 1 and not _env("HIMAYA_COURSE_DIR"):
+    # each would otherwise grade a course of their own: one gradebook, but answers nobody else can read
+    raise ValueError(f"{len(INSTRUCTORS)} instructors ({', '.join(INSTRUCTORS)}) share one course: set "
+                     "HIMAYA_COURSE_DIR to a folder of the instructors' Unix group, mode 2770 (deploy/README.md, step 4)")
 
 
 def pre_spawn_hook(spawner):

@@ -7,8 +7,10 @@ It does, as root on Linux, what an administrator does once for a cohort
 * a PostgreSQL server (Debian's package, run as the ``postgres`` user) on a
   free loopback port, with a database and a role for the gradebook;
 * nbgrader's exchange, a root-created folder with mode 0777;
-* the instructor's course directory (``~/himaya``: the source notebooks and the
-  repository's ``nbgrader_config.py``), owned by the instructor, mode 0700;
+* the course directory (``<root>/course``: the source notebooks and the
+  repository's ``nbgrader_config.py``), shared by the instructors' Unix group
+  (``himaya-instructors``, mode 2770), with ``~/himaya`` pointing to it in each
+  instructor's home;
 * a Python environment every user can run: this one if it is, else a venv
   made once from the machine's python3 with the course's dependencies (the
   course's own packages are copied beside it for the servers' PYTHONPATH;
@@ -44,6 +46,7 @@ DEPLOY = REPO / "deploy"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
 COURSE_ID = "himaya"
 ENVS = Path(os.environ.get("HIMAYA_HUB_ENVS") or "/opt/himaya")  # shared course environments, by content
+INSTRUCTORS_GROUP = "himaya-instructors"  # the Unix group that shares the course directory
 NEEDED_IMPORTS = "import jupyterhub.singleuser, nbgrader, ipykernel, ipywidgets, matplotlib, pandas, psycopg2"
 
 
@@ -234,15 +237,45 @@ def delete_user(user: str) -> None:
         sh("userdel", "--remove", user, check=False)
 
 
-def make_course_dir(instructor: str, folder: Path) -> Path:
-    """The instructor's course directory: the source notebooks and the course's nbgrader_config.py, theirs alone."""
+def make_group(group: str, members: list[str]) -> None:
+    """A Unix group (kept if it exists) with ``members`` in it."""
+    added = sh("groupadd", group, check=False)
+    if added.returncode not in (0, 9):  # 9: it exists (perhaps made a moment ago by another hub)
+        raise HubError(f"groupadd {group}: {added.stderr.strip()}")
+    for member in members:
+        sh("usermod", "--append", "--groups", group, member)
+
+
+def make_course_dir(instructors: list[str], folder: Path, group: str = INSTRUCTORS_GROUP) -> Path:
+    """The course directory, shared by the instructors' group: the source notebooks and nbgrader_config.py.
+
+    Mode 2770: the instructors read and write everything in it and nobody else sees in; the setgid bit
+    gives whatever they add the group (and tells the course's nbgrader configuration to keep it group-writable,
+    grading/config.Layout.group_shared). The hub links ``~/himaya`` in each instructor's home to it
+    (deploy/jupyterhub_config.course_dir).
+    """
+    make_group(group, instructors)
     if not folder.exists():
         folder.mkdir(parents=True)
         shutil.copytree(REPO / "notebooks", folder / "notebooks",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "himaya-answers*.json"))
         shutil.copy(REPO / "nbgrader_config.py", folder / "nbgrader_config.py")
-    sh("chown", "-R", f"{instructor}:{instructor}", folder)
-    folder.chmod(0o700)
+    sh("chown", "-R", f"{instructors[0]}:{group}", folder)
+    sh("chmod", "-R", "u+rwX,g+rwX,o-rwx", folder)
+    sh("find", folder, "-type", "d", "-exec", "chmod", "g+s", "{}", "+")
+    return folder
+
+
+def make_exchange_course(exchange: Path, group: str = INSTRUCTORS_GROUP) -> Path:
+    """The course's folder in nbgrader's exchange, the instructors' group's (2775): whichever instructor releases,
+    collects or returns feedback first, the others can too (nbgrader leaves this to the administrator when
+    several instructors share a course). Trainees read ``outbound/`` and write ``inbound/`` as before."""
+    import grp
+
+    folder = exchange / COURSE_ID
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, 0, grp.getgrnam(group).gr_gid)
+    folder.chmod(0o2775)
     return folder
 
 
@@ -316,6 +349,7 @@ class LocalHub:
     languages: dict[str, str] = field(default_factory=dict)  # trainee → ar/en, as a roster gives
     port: int | None = None
     homes: Path | None = None  # where new accounts' homes go (default /home)
+    co_instructors: list[str] = field(default_factory=list)  # more instructors, sharing the course directory
 
     def __post_init__(self):
         self.root = Path(self.root)
@@ -331,11 +365,15 @@ class LocalHub:
         self.log_path = self.hub_dir / "jupyterhub.log"
 
     @property
+    def instructors(self) -> list[str]:
+        return [self.instructor, *self.co_instructors]
+
+    @property
     def users(self) -> list[str]:
-        return [self.instructor, *self.trainees]
+        return [*self.instructors, *self.trainees]
 
     def course_dir(self) -> Path:
-        return home_of(self.instructor) / COURSE_ID
+        return self.root / "course"
 
     # set up ------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -354,7 +392,8 @@ class LocalHub:
             self.homes.chmod(0o755)
         for user in self.users:
             create_user(user, self.homes / user if self.homes else None)
-        make_course_dir(self.instructor, self.course_dir())
+        make_course_dir(self.instructors, self.course_dir())
+        make_exchange_course(self.exchange)
         stage(self.shared)
         self.python = shared_python()
         self.postgres.start()
@@ -383,7 +422,8 @@ class LocalHub:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
             "HIMAYA_HUB_URL": self.url, "HIMAYA_HUB_API_PORT": str(free_port()),
             "HIMAYA_PROXY_API_PORT": str(free_port()), "HIMAYA_PROXY": str(PROXY),
-            "HIMAYA_INSTRUCTORS": self.instructor, "HIMAYA_ROSTER": str(self.roster),
+            "HIMAYA_INSTRUCTORS": ",".join(self.instructors), "HIMAYA_ROSTER": str(self.roster),
+            "HIMAYA_COURSE_DIR": str(self.course_dir()),
             "HIMAYA_EXCHANGE": str(self.exchange), "HIMAYA_DB_URL": self.db_url,
             "HIMAYA_PYTHON": str(self.python), "HIMAYA_PYTHONPATH": str(self.shared / "packages"),
             "HIMAYA_JUPYTER_CONFIG": str(self.shared / "jupyter"),
@@ -457,6 +497,10 @@ class LocalHub:
         self.stop()
 
 
+#: ``make hub``'s cohort: two instructors sharing the course, three trainees (one in English)
+DEMO = {"co_instructors": ["himaya-instr2"], "languages": {"himaya-t3": "en"}}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start the course's JupyterHub on this machine (Ctrl-C stops it).")
     parser.add_argument("--port", type=int, default=int(os.environ.get("HIMAYA_HUB_PORT", "8000")))
@@ -468,7 +512,7 @@ def main(argv=None) -> int:
                         help="delete the demo accounts (and their homes) and the hub's state, then exit")
     args = parser.parse_args(argv)
     if args.remove:
-        LocalHub(Path(args.root)).remove()
+        LocalHub(Path(args.root), **DEMO).remove()
         print(f"removed the demo accounts and {args.root}")
         return 0
     install_proxy()
@@ -483,7 +527,7 @@ def main(argv=None) -> int:
     if problems:
         print("make hub needs:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
-    hub = LocalHub(Path(args.root), port=args.port, languages={"himaya-t3": "en"})
+    hub = LocalHub(Path(args.root), port=args.port, **DEMO)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
     try:
@@ -492,7 +536,7 @@ def main(argv=None) -> int:
         print(f"\nHimaya's hub: {hub.url}/\n", flush=True)
         print(f"  {'user':<{width}}  password      role")
         for user in hub.users:
-            role = "instructor (formgrader: /user/%s/formgrader)" % user if user == hub.instructor else \
+            role = "instructor (formgrader: /user/%s/formgrader)" % user if user in hub.instructors else \
                 f"trainee ({hub.languages.get(user, 'ar')})"
             print(f"  {user:<{width}}  {hub.passwords[user]:<12}  {role}")
         print(f"\nThe instructor releases a module from a terminal on the hub:\n"

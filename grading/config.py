@@ -73,6 +73,16 @@ class Layout:
             return Path(os.environ["HIMAYA_EXCHANGE"].strip())
         return self.base / "exchange"
 
+    @property
+    def group_shared(self) -> bool:
+        """Several instructors share this course: its root is group-writable and setgid (deploy/README.md,
+        step 4). nbgrader then keeps every file it writes group-writable (``CourseDirectory.groupshared``)."""
+        try:
+            mode = self.root.stat().st_mode
+        except OSError:
+            return False
+        return mode & 0o2070 == 0o2070
+
 
 def configure(c: Config | None = None, layout: Layout | None = None, *, timeout: int = 60,
               execute: bool = True) -> Config:
@@ -90,6 +100,9 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     for step in ("release", "submitted", "autograded", "feedback", "solution", "source_with_tests"):
         setattr(c.CourseDirectory, f"{step}_directory", f"{layout.work}/{step}")
     c.CourseDirectory.db_url = layout.db_url
+    # a course directory the instructors' group shares: what one instructor's nbgrader writes, the others can
+    # replace (collect --update, autograde --force, feedback); nbgrader's own option, read from the folder's mode
+    c.CourseDirectory.groupshared = layout.group_shared
     c.Exchange.root = str(layout.exchange)
     # A trainee who strips a test cell's metadata must not escape the test.
     c.OverwriteCells.add_missing_cells = True

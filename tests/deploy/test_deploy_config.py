@@ -1,6 +1,7 @@
 """deploy/: the hub's configuration, the Zero to JupyterHub values and the course's settings on a hub (fast)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -123,7 +124,15 @@ def test_gradebook_and_exchange_come_from_the_environment_on_a_hub(monkeypatch, 
 def test_a_copy_of_the_course_is_its_own_course_root(tmp_path):
     shutil.copy(REPO / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
-    assert config.CourseDirectory.root == str(tmp_path.resolve())
+    assert config.CourseDirectory.root == str(tmp_path)
+    # reached through a symbolic link (~/himaya on a hub), the course root is the link's path: formgrader
+    # works only on a course under the server's root, and relpath does not follow links
+    (tmp_path / "course").mkdir()
+    shutil.move(tmp_path / "nbgrader_config.py", tmp_path / "course" / "nbgrader_config.py")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "himaya").symlink_to(tmp_path / "course")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path / "home" / "himaya")).load_config()
+    assert config.CourseDirectory.root == str(tmp_path / "home" / "himaya")
 
 
 def test_the_cli_works_on_the_hubs_course_directory(monkeypatch, tmp_path):
@@ -193,3 +202,67 @@ def test_feedback_from_the_cohort_command_can_be_released_and_fetched(tmp_path, 
     pages = list((workspace / module / "feedback").glob(f"*/{module}.html"))
     assert len(pages) == 1
     assert re.search(r"\((?:Score|الدرجة): [\d.]+ / [\d.]+\)", pages[0].read_text(encoding="utf-8"))
+
+
+def test_several_instructors_need_a_course_directory_they_share(monkeypatch, tmp_path):
+    """Two instructors without HIMAYA_COURSE_DIR would each grade a course of their own: the hub refuses to start."""
+    pytest.importorskip("jupyterhub")
+    monkeypatch.setenv("HIMAYA_INSTRUCTORS", "instr,instr2")
+    monkeypatch.delenv("HIMAYA_COURSE_DIR", raising=False)
+    with pytest.raises(ValueError, match="HIMAYA_COURSE_DIR"):
+        PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY)).load_config()
+    monkeypatch.setenv("HIMAYA_COURSE_DIR", "/srv/himaya/course")
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY)).load_config()
+    for name in ("instr", "instr2"):  # no such accounts here (as in a container): the folder as it is
+        server = spawner(name)
+        config.Spawner.pre_spawn_hook(server)
+        assert server.environment["HIMAYA_COURSE_DIR"] == "/srv/himaya/course"
+
+
+def test_each_instructor_sees_the_shared_course_as_himaya_in_their_home(monkeypatch, tmp_path):
+    """formgrader needs the course under the server's root (the home folder): the hub links ~/himaya to the shared
+    folder, and gives the link's path; an existing ~/himaya that is something else is left alone, and said."""
+    import pwd
+
+    pytest.importorskip("jupyterhub")
+    shared, homes = tmp_path / "course", tmp_path / "home"
+    shared.mkdir()
+    (homes / "instr").mkdir(parents=True)
+    (homes / "instr2" / "himaya").mkdir(parents=True)  # a folder of their own in the way
+    accounts = {name: SimpleNamespace(pw_dir=str(homes / name), pw_uid=os.getuid(), pw_gid=os.getgid())
+                for name in ("instr", "instr2")}
+    monkeypatch.setattr(pwd, "getpwnam", lambda name: accounts[name])
+    monkeypatch.setenv("HIMAYA_INSTRUCTORS", "instr,instr2")
+    monkeypatch.setenv("HIMAYA_COURSE_DIR", str(shared))
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY)).load_config()
+    given = {}
+    for name in accounts:
+        server = spawner(name)
+        config.Spawner.pre_spawn_hook(server)
+        given[name] = server.environment["HIMAYA_COURSE_DIR"]
+    assert given == {"instr": str(homes / "instr" / "himaya"), "instr2": str(shared)}
+    assert (homes / "instr" / "himaya").resolve() == shared.resolve()
+    assert not (homes / "instr2" / "himaya").is_symlink()
+
+
+def test_a_course_directory_shared_by_a_group_keeps_nbgrader_s_files_group_writable(tmp_path):
+    """Mode 2770 (setgid, group-writable) says several instructors share the course: nbgrader's groupshared."""
+    tmp_path.chmod(0o2770)
+    assert Layout(root=tmp_path).group_shared and configure(layout=Layout(root=tmp_path)).CourseDirectory.groupshared
+    tmp_path.chmod(0o700)
+    assert not configure(layout=Layout(root=tmp_path)).CourseDirectory.groupshared
+    tmp_path.chmod(0o2750)  # setgid, but the group may only read: not shared for writing
+    assert not Layout(root=tmp_path).group_shared
+
+
+def test_instructors_servers_write_for_their_group_only():
+    """Instructors' servers (and so their kernels and terminals) run with umask 007: what they write in the shared
+    course directory, the other instructors can replace; nobody else can read it."""
+    import os
+
+    before = os.umask(0o022)
+    try:
+        PyFileConfigLoader("jupyter_server_config.py", path=str(DEPLOY / "jupyter" / "instructor")).load_config()
+        assert os.umask(0o022) == 0o007
+    finally:
+        os.umask(before)

@@ -19,8 +19,13 @@ Playwright's sync API allows one instance per thread, and on an xdist worker
 that already ran tests/browser that suite's session-wide Chromium is still
 open: the journey is played once in a thread of its own, and the tests below
 look at what it saw.  Screenshots: ``build/screenshots/hub-<lang>-<step>.png``.
-The instructor logs in too, opens formgrader and grades each written answer there (score and comment),
-which the feedback pages then show.  Skipped only where the hub test or the browser suite would be (never under CI=true).
+Two instructors share the course directory (the Unix group ``himaya-instructors``, mode 2770): after
+autograde, both open the grading page at the same moment in two browsers, one in English and one in
+Arabic, on PostgreSQL's gradebook; each is handed a different written answer and grades it with the
+keyboard, and whichever did not mark the answer drawn for double marking marks it blind.  The first
+instructor then opens formgrader and grades each written answer there (score and comment), which the
+feedback pages then show; the second instructor generates and releases the feedback, in the folders the
+first one's commands made.  Skipped only where the hub test or the browser suite would be (never under CI=true).
 """
 from __future__ import annotations
 
@@ -74,7 +79,8 @@ def hub(localhub, chromium_here):
     trainees = {lang: f"hj{tag}-{lang}" for lang in LANGS}
     root = Path(tempfile.mkdtemp(prefix="himaya-hub-journey-"))
     hub = localhub.LocalHub(root, instructor=f"hj{tag}-instr", trainees=list(trainees.values()),
-                            languages={t: lang for lang, t in trainees.items()}, homes=root / "home")
+                            languages={t: lang for lang, t in trainees.items()}, homes=root / "home",
+                            co_instructors=[f"hj{tag}-instr2"])
     hub.by_lang = trainees
     try:
         hub.start()
@@ -253,7 +259,9 @@ def formgrade(hub, browser, seen: dict) -> None:
         page.goto(f"{hub.url}/user/{hub.instructor}/himaya/marking?lang=en#{MODULE}/{WRITTEN_ITEM}")
         page.locator("body[data-ready=true][data-code]").wait_for()
         seen["marking page"] = {"progress": page.locator("#progress").inner_text(),
-                                "state": page.locator("#state").inner_text()}
+                                "state": page.locator("#state").inner_text(),
+                                "score": page.locator("#score").inner_text(),
+                                "criteria ticked": page.locator("#criteria li.met").count()}
         page.keyboard.press("Enter")  # nothing chosen on the page: formgrader's grade must stay
         page.locator("#message").filter(has_text="is kept").wait_for()
         seen["marking page"]["after Enter"] = page.locator("#message").inner_text()
@@ -264,6 +272,102 @@ def formgrade(hub, browser, seen: dict) -> None:
         raise
     finally:
         context.close()
+
+
+# -- two instructors on the grading page at once ------------------------------------------------------
+#: instructor (first, second) → the grading page's language
+TOGETHER = ("en", "ar")
+BLIND = {"en": "second marking: grade it on your own", "ar": "تصحيح ثانٍ: قيّمها بنفسك"}
+
+
+def press(page, key: str | None = None, click: str | None = None) -> None:
+    """A key (or a click on a button) whose action ends by asking for the next answer; waits until it is shown."""
+    page.bring_to_front()  # the window this instructor works in
+    with page.expect_response(lambda r: "/next?" in r.url and r.request.method == "POST"):  # ?order=…
+        page.keyboard.press(key) if key else page.locator(click).click()
+    page.locator("body:not(.busy)").wait_for()
+
+
+def mark_together(hub, browsers: list, seen: dict) -> None:
+    """Both instructors open the grading page at the same moment, each in a browser of their own (two people, two
+    computers): each grades the answer handed to them (criterion 1, Enter); the one handed the answer drawn for
+    double marking by the other marks it blind, criterion 1 again."""
+    names = hub.instructors
+    pages = {}
+    try:
+        for name, lang, browser in zip(names, TOGETHER, browsers):
+            context = browser.new_context(viewport={"width": 1360, "height": 900},
+                                          locale="ar" if lang == "ar" else "en-US")
+            page = pages[name] = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            hub_login(hub, page, name)
+        for name, lang in zip(names, TOGETHER):  # both pages load, and ask for an answer, at once
+            pages[name].goto(f"{hub.url}/user/{name}/himaya/marking?lang={lang}#{MODULE}/{WRITTEN_ITEM}",
+                             wait_until="commit")
+        for name in names:
+            pages[name].locator("body[data-ready=true][data-code]").wait_for()
+            seen[name] = {"first": pages[name].locator("#answer").inner_text().strip()}
+        for name, lang in zip(names, TOGETHER):
+            page = pages[name]
+            page.bring_to_front()
+            page.keyboard.press("1")
+            press(page, "Enter")
+            page.screenshot(path=str(SCREENSHOTS / f"hub-marking-together-{lang}.png"), full_page=True)
+        for name, lang in zip(reversed(names), reversed(TOGETHER)):  # the second marking, blind, whoever it is for
+            page = pages[name]
+            press(page, click="#ungraded")
+            seen[name]["blind"] = page.locator("#state").inner_text().startswith(BLIND[lang])
+            if seen[name]["blind"]:
+                seen[name]["blind answer"] = page.locator("#answer").inner_text().strip()
+                seen[name]["criteria ticked when handed"] = page.locator("#criteria li.met").count()
+                page.screenshot(path=str(SCREENSHOTS / f"hub-marking-blind-{lang}.png"), full_page=True)
+                page.bring_to_front()
+                page.keyboard.press("1")
+                press(page, "Enter")
+            seen[name]["progress"] = page.locator("#progress").inner_text()
+    except Exception:
+        for name, page in pages.items():
+            with contextlib.suppress(Exception):
+                seen.setdefault(name, {})["when it stopped"] = page.evaluate(
+                    "() => ({focus: document.activeElement && document.activeElement.outerHTML.slice(0, 160), "
+                    "body: document.body.className, message: document.getElementById('message').textContent})")
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(SCREENSHOTS / f"hub-marking-failed-{name}.png"), full_page=True)
+        raise
+    finally:
+        for page in pages.values():
+            page.context.close()
+    seen["marks"] = marking_rows(hub)
+
+
+def marking_rows(hub) -> dict[str, list[tuple]]:
+    """The grading page's own tables on PostgreSQL: (trainee, grader, score) of first and of second markings."""
+    import psycopg2
+
+    with psycopg2.connect(hub.db_url.replace("+psycopg2", "", 1)) as db, db.cursor() as cur:
+        rows = {}
+        for kind, table in (("first", "himaya_marks"), ("second", "himaya_double_marks")):
+            cur.execute(f"SELECT trainee, grader, score FROM {table} WHERE module = %s AND item = %s"
+                        f"{' AND role = %s' if kind == 'second' else ''} ORDER BY trainee",
+                        (MODULE, WRITTEN_ITEM, *(("second",) if kind == "second" else ())))
+            rows[kind] = cur.fetchall()
+        return rows
+
+
+def shared_files(hub) -> dict[str, dict]:
+    """Owner, group and mode of what each instructor's commands wrote in the shared course directory."""
+    import grp
+    import pwd
+
+    found = {}
+    course = hub.course_dir() / "build" / "course"
+    for step in ("autograded", "feedback"):
+        for path in sorted((course / step).rglob("*")):
+            info = path.stat()
+            found[str(path.relative_to(course))] = {
+                "owner": pwd.getpwuid(info.st_uid).pw_name, "group": grp.getgrgid(info.st_gid).gr_name,
+                "mode": info.st_mode & 0o7777, "dir": path.is_dir()}
+    return found
 
 
 def start_servers(hub, names: list[str]) -> None:
@@ -290,7 +394,7 @@ def play(hub) -> dict:
     catalogue = Catalogue(WORK, [MODULE], lambda lang: hub.by_lang[lang])
     for lang in LANGS:
         catalogue.start(lang)
-    start_servers(hub, [hub.instructor])
+    start_servers(hub, hub.instructors)
     instructor = Person(hub, hub.instructor)
     course_command(instructor, ["release", MODULE])
     timings["instructor's server up, m00 released"] = time.monotonic() - t0
@@ -311,10 +415,19 @@ def play(hub) -> dict:
             seen["instructor"] = course_command(instructor, ["collect", MODULE], ["autograde", MODULE])
             timings["collect, autograde"] = time.monotonic() - t0
             t0 = time.monotonic()
+            other = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                mark_together(hub, [browser, other], seen.setdefault("together", {}))
+            finally:
+                other.close()
+            timings["grading page: two instructors at once"] = time.monotonic() - t0
+            t0 = time.monotonic()
             formgrade(hub, browser, seen.setdefault("formgrader", {}))
             timings["formgrader: log in, grade two written answers"] = time.monotonic() - t0
             t0 = time.monotonic()
-            seen["instructor"] += course_command(instructor, ["feedback", MODULE], ["release-feedback", MODULE])
+            second = Person(hub, hub.co_instructors[0])  # in the folders the first instructor's commands made
+            seen["second instructor"] = course_command(second, ["feedback", MODULE], ["release-feedback", MODULE])
+            seen["shared files"] = shared_files(hub)
             seen["gradebook"] = gradebook_rows(hub)
             timings["feedback, release-feedback"] = time.monotonic() - t0
             for lang in LANGS:
@@ -323,6 +436,7 @@ def play(hub) -> dict:
                 timings[f"{lang}: fetch feedback, open the page"] = time.monotonic() - t0
         except Exception:
             seen["error"] = (f"{'the ' + lang + ' trainee' if lang else 'the instructor'}: {traceback.format_exc()}"
+                             f"\nthe grading page, two instructors: {seen.get('together')}"
                              f"\nthe hub's log:\n{hub.log_tail(60)}")
             for n, open_page in enumerate(p for context in browser.contexts for p in context.pages):
                 with contextlib.suppress(Exception):  # every page open when it stopped: hub-failed-<n>.png
@@ -441,6 +555,8 @@ def test_the_grading_page_opens_for_the_instructor_on_postgresql_with_formgrader
         pytest.fail(f"the instructor never opened the grading page:\n{journey.get('error', '?')}", pytrace=False)
     assert page["progress"].startswith("graded 2 of 2"), page
     assert page["state"].startswith("graded in formgrader"), page
+    # marked on this page before formgrader: the form starts empty, and the score line shows the grade that stays
+    assert page["criteria ticked"] == 0 and re.fullmatch(r"[\d.]+ / 3 \(graded in formgrader\)", page["score"]), page
     # Enter with nothing chosen keeps formgrader's grade (the gradebook's scores: the formgrader test above)
     assert re.match(r"Nothing chosen here: the grade given in formgrader \([\d.]+\) is kept\.", page["after Enter"])
 
@@ -474,3 +590,43 @@ def test_another_hub_in_this_process_finds_the_course_environment(hub):
     waiting.start()
     waiting.join(timeout=120)
     assert found == [hub.python], "a second hub in this process waits forever for the course environment's lock"
+
+
+def test_two_instructors_grade_the_same_item_at_once_on_postgresql(hub, journey):
+    """Two instructors, two browsers, one item, the hub's PostgreSQL: never the same answer at once, each grade
+    where it belongs, and the answer drawn for double marking marked blind by the instructor who had not marked it."""
+    together = journey.get("together", {})
+    if "marks" not in together:
+        pytest.fail(f"the instructors did not grade together:\n{journey.get('error', '?')}", pytrace=False)
+    first, second = hub.instructors
+    shown = {together[first]["first"], together[second]["first"]}
+    assert shown == set(WRITTEN.values()), f"handed the same answer, or not the trainees' own: {shown}"
+    marks = together["marks"]
+    assert sorted(grader for _, grader, _ in marks["first"]) == sorted(hub.instructors), marks
+    assert all(score == 1.0 for _, _, score in marks["first"]), marks
+    blind = [name for name in hub.instructors if together[name]["blind"]]
+    assert len(blind) == 1 and len(marks["second"]) == 1, (together, marks)
+    trainee, grader, score = marks["second"][0]
+    first_grader = {t: g for t, g, _ in marks["first"]}[trainee]
+    assert grader == blind[0] != first_grader and score == 1.0, marks
+    assert together[blind[0]]["criteria ticked when handed"] == 0, "the first marking shown to the blind grader"
+    assert together[blind[0]]["blind answer"] == WRITTEN[next(lang for lang, t in hub.by_lang.items() if t == trainee)]
+    said = together[blind[0]]["progress"]  # after the blind marking, in that instructor's language
+    assert ("second markings 1 of 1" if blind[0] == first else "التصحيح الثاني 1 من 1") in said, said
+
+
+def test_a_second_instructor_returns_feedback_from_the_shared_course_directory(hub, journey):
+    """The second instructor's commands write beside the first one's: the folders are the instructors' group's,
+    group-writable, and nobody else's."""
+    if "shared files" not in journey:
+        pytest.fail(f"the second instructor never returned the feedback:\n{journey.get('error', '?')}", pytrace=False)
+    files = journey["shared files"]
+    owners = {step: {f["owner"] for path, f in files.items() if path.startswith(step)} for step in ("autograded", "feedback")}
+    assert owners == {"autograded": {hub.instructor}, "feedback": {hub.co_instructors[0]}}, owners
+    for path, f in files.items():
+        assert f["group"] == "himaya-instructors", (path, f)
+        assert f["mode"] & 0o060 == 0o060, f"{path} not writable by the other instructors: {oct(f['mode'])}"
+        if f["dir"]:
+            assert f["mode"] & 0o2000, f"{path}: without setgid, what is added there leaves the group"
+    released = list((hub.exchange / COURSE / "feedback").iterdir())
+    assert len(released) == len(LANGS), released
