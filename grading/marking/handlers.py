@@ -212,8 +212,11 @@ class NextHandler(_Api):
         queue = self.queue(module, item)
         trainee = queue.next_to_settle() if self.get_query_argument("settle", "") else queue.next_ungraded()
         answers, grades = queue.answers(), queue.grades()
+        marks = queue.marks(answers)
+        # the answer itself comes with it: the page shows it without asking again (one request less per key press)
         self.write_json({"code": queue.pseudonym(trainee) if trainee else None,
-                         "progress": self.progress(queue, grades, answers, queue.marks(answers))})
+                         "view": self.answer_view(queue, trainee, grades, marks, answers) if trainee else None,
+                         "progress": self.progress(queue, grades, answers, marks)})
 
 
 class RevealHandler(_Api):

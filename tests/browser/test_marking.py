@@ -14,7 +14,7 @@ Arabic one, where she resumes where she stopped.  The gradebook then holds
 exactly the scores those key presses mean, formgrader's API returns them, and
 ``python -m grading feedback`` shows each trainee the comment in their language.
 
-Then two graders at once on an item of 24 synthetic answers (grading/bench_marking.py's
+Then two graders at once on an item of 24 synthetic answers (grading/bench/marking.py's
 cohort, whose criteria are known): two browser contexts press Enter back to back
 round after round, one in the random order, one with similar answers together;
 no answer is handed to both, none is lost.
@@ -250,7 +250,10 @@ def test_two_graders_never_get_the_same_answer(course, alice, bob, before):
 
     def ask(server):
         barrier.wait()
-        got[server.grader] = server.item("/next", "POST")["code"]
+        found = server.item("/next", "POST")
+        # the answer comes with its code (the page shows it without a second request), as GET gives it
+        assert found["view"] == server.item(f"/answers/{found['code']}"), found
+        got[server.grader] = found["code"]
 
     threads = [threading.Thread(target=ask, args=(s,)) for s in (alice, bob)]
     for thread in threads:
@@ -468,8 +471,8 @@ TICKED = "() => [...document.querySelectorAll('#criteria li.met')].map(l => +l.d
 @pytest.fixture(scope="module")
 def crowd(requirements):
     """m00 released and its written item answered by 24 synthetic trainees, as autograde leaves them
-    (grading/bench_marking.py's cohort, so which criteria each answer meets is known)."""
-    from grading import bench_marking
+    (grading/bench/marking.py's cohort, so which criteria each answer meets is known)."""
+    from grading.bench import marking as bench_marking
 
     return bench_marking.build(REPO, CROWD_WORK, CROWD)
 
@@ -608,7 +611,7 @@ DOUBLE_KEYS = {0: ([1, 2], [1, 2]), 1: ([1], [2])}  # by the order nadia is hand
 @pytest.fixture(scope="module")
 def doubled(requirements):
     """Two answers, every one double-marked (``--Marking.double_share=1``), two graders' servers on them."""
-    from grading import bench_marking
+    from grading.bench import marking as bench_marking
 
     course, answers = bench_marking.build(REPO, DOUBLE_WORK, 2)
     servers = {name: MarkServer(name, course.layout.base / f"mark-{name}", DOUBLE_WORK, ["--Marking.double_share=1"])

@@ -27,6 +27,8 @@
         `${met.length ? met.join("; ") : "no criterion met"}, score ${s}. Choose the criteria again and save.`,
       saved: (s, m) => `Saved: ${s} / ${m}.`, done: "Every answer to this item is graded.",
       kept: (s) => `Nothing chosen here: the grade given in formgrader (${s}) is kept.`,
+      replaced: (met, s) => `Graded in formgrader (${s}) after your marking here (criteria ` +
+        `${met.length ? met.join(", ") : "none"}). Enter keeps formgrader's grade; choose criteria to replace it.`,
       others: "The answers left are open with other graders; one comes back to you if it is not saved in time.",
       none: "No written answers to grade yet: collect and autograde the module first.",
       pt: (p) => (p === 1 ? "1 pt" : `${p} pts`), choose: "Choose an item", of: (s, m) => `${s} / ${m}`,
@@ -53,6 +55,8 @@
         `${met.length ? met.join("؛ ") : "لم يُستوفَ أي معيار"}، والدرجة ${s}. اختر المعايير من جديد واحفظ.`,
       saved: (s, m) => `حُفظت: ${s} من ${m}.`, done: "قُيّمت كل الإجابات عن هذا السؤال.",
       kept: (s) => `لم يُختر شيء هنا: بقيت الدرجة المعطاة في formgrader (${s}).`,
+      replaced: (met, s) => `قُيّمت في formgrader (${s}) بعد تقييمك هنا (المعايير ` +
+        `${met.length ? met.join("، ") : "لا شيء"}). يُبقي Enter درجة formgrader؛ اختر المعايير لتحلّ محلها.`,
       others: "الإجابات المتبقية مفتوحة لدى مقيّمين آخرين، وتعود إليك إن لم تُحفظ في الوقت المحدد.",
       none: "لا إجابات مكتوبة للتقييم بعد: اجمع الوحدة وصحّحها آليًا أولًا.",
       pt: (p) => (p === 1 ? "درجة واحدة" : `${p} درجات`), choose: "اختر سؤالًا", of: (s, m) => `${s} من ${m}`,
@@ -174,6 +178,10 @@
   }
 
   function showScore() {
+    if (state.view && untouched()) {  // nothing chosen here: the grade that stays is formgrader's
+      $("score").textContent = `${t("of", number(state.view.score), number(state.rubric.max_points))} (${t("elsewhere")})`;
+      return;
+    }
     const sum = state.rubric.criteria.filter((c) => state.met.has(c.number)).reduce((s, c) => s + c.points, 0);
     const adj = adjustment();
     const total = Math.min(state.rubric.max_points, Math.max(0, sum + (Number.isFinite(adj) ? adj : 0)));
@@ -195,11 +203,15 @@
       // choices saved under an earlier rubric: only criteria it still has; none when the rubric's criteria were
       // removed, added or renumbered since (the server says so in view.review): the grader chooses again
       const numbers = new Set(state.rubric.criteria.map((c) => c.number));
-      state.met = new Set((view.marks && !view.review ? view.marks.met : []).filter((n) => numbers.has(n)));
-      $("adjustment").value = view.marks && view.marks.adjustment ? number(view.marks.adjustment) : "";
-      $("reason").value = view.marks ? view.marks.reason : "";
-      $("comment").value = view.marks ? view.marks.comment : "";
-      say(view.review ? t("before", view.review[state.lang], view.review.before.met, number(view.review.before.score)) : "");
+      // graded in formgrader after this page's marking: the form starts empty, so that Enter keeps formgrader's
+      // grade; the marking made here is said, not ticked (ticked, Enter would put it back over formgrader's)
+      const mine = view.marks && !view.graded_elsewhere ? view.marks : null;
+      state.met = new Set((mine && !view.review ? mine.met : []).filter((n) => numbers.has(n)));
+      $("adjustment").value = mine && mine.adjustment ? number(mine.adjustment) : "";
+      $("reason").value = mine ? mine.reason : "";
+      $("comment").value = mine ? mine.comment : "";
+      say(view.review ? t("before", view.review[state.lang], view.review.before.met, number(view.review.before.score))
+        : (view.marks && view.graded_elsewhere ? t("replaced", view.marks.met, number(view.score)) : ""));
       $("pseudonym").textContent = view.code;
       $("pseudonym").classList.remove("revealed");
       $("reveal").hidden = false;
@@ -239,6 +251,7 @@
   async function nextUngraded() {
     const found = await api(`${itemPath()}/next`, "POST");
     showProgress(found.progress);
+    if (found.view) { showAnswer(found.view); return found.view; }  // sent with it: no second request
     if (found.code) return open(found.code);
     say(t(finished(found.progress)), true);
     return null;
@@ -360,7 +373,8 @@
     else if (event.key === "ArrowRight") { event.preventDefault(); run(() => step(rtl ? -1 : 1)); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); run(() => step(rtl ? 1 : -1)); }
   });
-  $("adjustment").addEventListener("input", showScore);
+  // the score line shows what Enter will save (on an answer graded in formgrader, typing here replaces its grade)
+  for (const box of ["adjustment", "reason", "comment"]) $(box).addEventListener("input", showScore);
 
   // -- buttons -------------------------------------------------------------------------------------------
   $("item").addEventListener("change", (e) => run(() => chooseItem(e.target.value)));
