@@ -59,7 +59,7 @@ class _Marking:
             if arrangement not in ARRANGEMENTS:
                 raise web.HTTPError(400, f"unknown order {arrangement!r}: choose {' or '.join(ARRANGEMENTS)}")
             return ItemQueue(self.layout, module, item, self.grader, self.marking.lease_minutes * 60,
-                             double_share=self.marking.double_share, arrangement=arrangement)
+                             double_share=self.marking.double_share, arrangement=arrangement, remember=True)
         except (QueueProblem, RubricProblem) as problem:
             raise web.HTTPError(404, str(problem)) from None
 
@@ -159,6 +159,7 @@ class ItemHandler(_Api):
     def get(self, module: str, item: str):
         queue = self.queue(module, item)
         changed = revisions.rescore(queue)  # a rubric edited since answers were graded: re-scored before showing
+        queue.forget()
         answers, grades = queue.answers(), queue.grades()
         warnings = []
         maxima = {g["max_score"] for g in grades.values() if g.get("max_score") is not None}

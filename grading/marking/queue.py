@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+from sqlalchemy.orm import Session
 from nbgrader.api import Assignment, BaseCell, Gradebook, Grade, MissingEntry, SubmittedAssignment, SubmittedNotebook
 
 from curriculum import answers as answer_files
@@ -117,10 +118,16 @@ def _answer_in(path: str, stamp: tuple, trainee: str, item: str) -> Answer | Non
 
 
 class ItemQueue:
-    """A module's written item as one grader works through it."""
+    """A module's written item as one grader works through it.
+
+    ``remember``: a queue made for one request of the grading page keeps the answers, grades and marks it
+    reads until it saves (a request asks for them two or three times; each read of 204 costs milliseconds).
+    A queue kept longer (the demo's graders, the command line) reads them afresh each time: others save meanwhile.
+    """
 
     def __init__(self, layout, module: str, item: str, grader: str, lease_seconds: float = 600,
-                 store: Store | None = None, arrangement: str = "random", double_share: float | None = None):
+                 store: Store | None = None, arrangement: str = "random", double_share: float | None = None,
+                 remember: bool = False):
         """``arrangement``: the grader's order, one of :data:`.order.ARRANGEMENTS` (similar answers together or not)."""
         if arrangement not in order.ARRANGEMENTS:
             raise order.UnknownArrangement(f"unknown order {arrangement!r}: choose {' or '.join(order.ARRANGEMENTS)}")
@@ -135,10 +142,23 @@ class ItemQueue:
         self.rubric = criteria.load(item)
         self.store = store or Store(layout.db_url)
         self.secret = self.store.secret()
+        self.remember = remember
+        self._answers: dict[str, Answer] | None = None
+        self._grades: dict[str, dict] | None = None
+        self._marks: dict[str, double.Marks] | None = None
+
+    def forget(self) -> None:
+        """Read grades and marks again next time (after a save, or a rubric change re-scored them)."""
+        self._grades = self._marks = None
 
     # -- answers ------------------------------------------------------------------------
     def answers(self) -> dict[str, Answer]:
         """Every trainee's non-empty written answer, as autograded (blank ones scored 0 by the autograder)."""
+        if self._answers is None or not self.remember:
+            self._answers = self._read_answers()
+        return self._answers
+
+    def _read_answers(self) -> dict[str, Answer]:
         out = {}
         folder = self.layout.step("autograded")
         if not folder.is_dir():
@@ -157,19 +177,24 @@ class ItemQueue:
         return out
 
     def grades(self) -> dict[str, dict]:
-        """The gradebook's grade of this item per trainee: manual score, whether it waits, the comment."""
-        with Gradebook(self.layout.db_url) as gb:
+        """The gradebook's grade of this item per trainee: manual score, whether it waits, the maximum."""
+        if self._grades is not None and self.remember:
+            return self._grades
+        # nbgrader's tables read on the page's own engine: opening a Gradebook checks the schema and the course
+        # each time (about 9 ms of each request)
+        with Session(self.store.engine) as db:
             # the columns themselves, in one query: a Grade object would load its deferred max_score (and more)
             # with a query of its own per trainee, about a second for 204 answers on every page request
-            rows = (gb.db.query(SubmittedAssignment.student_id, Grade.manual_score, Grade.needs_manual_grade,
+            rows = (db.query(SubmittedAssignment.student_id, Grade.manual_score, Grade.needs_manual_grade,
                                 Grade.max_score)
                     .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
                     .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
                     .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
                     .join(BaseCell, Grade.cell_id == BaseCell.id)
                     .filter(Assignment.name == self.module, BaseCell.name == self.written.grade_id).all())
-            return {student: {"manual_score": manual, "needs_manual_grade": waits, "max_score": most}
-                    for student, manual, waits, most in rows}
+        self._grades = {student: {"manual_score": manual, "needs_manual_grade": waits, "max_score": most}
+                        for student, manual, waits, most in rows}
+        return self._grades
 
     def pseudonym(self, trainee: str) -> str:
         return order.pseudonym(self.secret, trainee)
@@ -194,6 +219,12 @@ class ItemQueue:
     # -- double marking -------------------------------------------------------------------------
     def marks(self, answers: dict[str, Answer] | None = None) -> dict[str, double.Marks]:
         """Every answer's marks (first, second, settled) and whether it is chosen for double marking."""
+        if self.remember and (answers is None or answers is self._answers):
+            if self._marks is None:
+                answers = self.answers()
+                chosen = double.chosen(self.secret, self.item, answers, self.double_share)
+                self._marks = double.answers_marks(self.store.all_saved(self.module, self.item), chosen, answers)
+            return self._marks
         answers = self.answers() if answers is None else answers
         chosen = double.chosen(self.secret, self.item, answers, self.double_share)
         return double.answers_marks(self.store.all_saved(self.module, self.item), chosen, answers)
@@ -251,6 +282,7 @@ class ItemQueue:
         if role != "second":  # what the gradebook's grade was scored against, for a rubric that changes
             revisions.record(self.store, self.module, self.item, trainee, self.rubric, role)
         self.store.release(self.module, self.item, trainee, self.grader)
+        self.forget()
         return {"score": score, "comment": comment, "role": role}
 
     def _to_gradebook(self, trainee: str, score: float, comment: str) -> None:

@@ -80,3 +80,17 @@ def test_saving_writes_nbgraders_gradebook_and_keeps_the_choices(layout):
 ])
 def test_the_prompt_is_read_from_the_items_cell_without_running_it(source, prompt):
     assert _prompt(source) == prompt
+
+
+def test_a_requests_queue_reads_grades_once_until_it_saves_and_a_kept_queue_reads_them_each_time(layout):
+    """The grading page makes one queue per request (remember=True): what it read stays until it saves; a queue
+    kept across requests (the demo's graders) must see another grader's save at once."""
+    page, kept, other = (ItemQueue(layout, MODULE, ITEM, "alice", remember=True), ItemQueue(layout, MODULE, ITEM, "alice"),
+                         ItemQueue(layout, MODULE, ITEM, "bob"))
+    assert page.grades()["t-en"]["manual_score"] is None and kept.grades()["t-en"]["manual_score"] is None
+    other.save("t-en", scoring.Marks(frozenset({1}), 0, "", ""))
+    assert kept.grades()["t-en"]["manual_score"] == 1.0 and kept.marks()["t-en"].first.grader == "bob"
+    assert page.grades()["t-en"]["manual_score"] is None       # read once in this request
+    page.save("t-ar", scoring.Marks(frozenset({1, 2}), 0, "", ""))
+    assert page.grades()["t-ar"]["manual_score"] == 2.0 and page.grades()["t-en"]["manual_score"] == 1.0
+    assert page.marks()["t-ar"].first.grader == "alice"
