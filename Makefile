@@ -31,8 +31,9 @@ test: $(STAMP)
 adversarial: $(STAMP)
 	$(BIN)/python -m pytest tests/adversarial
 
-# Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default), what a trainee waits for,
-# the grading page; then a class opening a module at once on the hub (BENCH_HUB_TRAINEES=8; as root on Linux).
+# Grading speed against nbgrader's usual autograde (BENCH_TRAINEES=204 by default), what a trainee waits for
+# (headless, then in JupyterLab in Chromium), the grading page; then a class opening a module at once on the hub
+# (BENCH_HUB_TRAINEES=8; as root on Linux).
 bench: $(STAMP)
 	$(BIN)/python -m grading.bench
 	$(BIN)/python deploy/bench_hub.py

@@ -1,4 +1,5 @@
-"""``python -m grading.bench`` (``make bench``): the autograde bench, then the trainee's and the grading page's."""
+"""``python -m grading.bench`` (``make bench``): the autograde bench, then the trainee's, JupyterLab's in Chromium and
+the grading page's."""
 import sys
 
 from .autograde import main

@@ -23,8 +23,9 @@ every trainee's every item scored the same both ways), and ``autograde.txt``.
 A benchmark, not a test: the numbers are reported, never asserted.
 
 ``main`` then runs the trainee's bench (:mod:`.trainee`; ``--trainee`` runs only
-that one, ``--no-trainee`` skips it) and the grading page's (:mod:`.marking`;
-``--marking``, ``--no-marking``).
+that one, ``--no-trainee`` skips it), what a trainee waits for in JupyterLab in
+Chromium (:mod:`.lab`; ``--lab``, ``--no-lab``) and the grading page's
+(:mod:`.marking`; ``--marking``, ``--no-marking``).
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -58,16 +59,16 @@ STYLES = ("right", "right", "partial", "wrong", "blank")
 
 def _exercises(source: Path) -> dict:
     """The module's exercises, created in this process (to pick wrong options from)."""
-    from curriculum import exercises as ex
-
     import matplotlib
+
+    from curriculum import exercises as ex
 
     matplotlib.use("Agg")
     ex.REGISTRY.clear()
     namespace = {}
     for cell in nbformat.read(source, as_version=4).cells:
         if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
-            exec(cell.source, namespace)  # the instructor's own source: creates the widgets
+            exec(cell.source, namespace)  # noqa: S102 - the instructor's own source: creates the widgets
     return dict(ex.REGISTRY)
 
 
@@ -89,7 +90,7 @@ def make_submissions(course: Course, module: str, n: int, seed: int = 7) -> list
             if cell.metadata.get("nbgrader", {}).get("grade_id") in written:
                 cell.source = code[cell.metadata["nbgrader"]["grade_id"]]
         nbformat.write(nb, folder / release.name)
-        (folder / "timestamp.txt").write_text(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+        (folder / "timestamp.txt").write_text(datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
         items = {}
         for item, key in keys.items():
             value = simulate.answer(rng.choice(STYLES), key.kind, key.for_trainee(trainee).key, exercises[item])
@@ -252,7 +253,7 @@ def table_text(data: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grading.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", 204)))
+    parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", "204")))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--modules", nargs="*", default=["m00-orientation", "m04a-analysis-lab"],
                         help="modules compared with nbgrader's serial autograde (default: a core module and a lab)")
@@ -263,6 +264,12 @@ def main(argv=None) -> int:
                         help="only the trainee's side: module execution by stage, answers on disk (bench/trainee.py)")
     parser.add_argument("--no-trainee", dest="trainee_part", action="store_false",
                         help="skip the trainee's side")
+    parser.add_argument("--lab", action="store_true",
+                        help="only JupyterLab in Chromium: make lab's start-up, each core module opened and run "
+                             "(bench/lab.py)")
+    parser.add_argument("--no-lab", dest="lab_part", action="store_false", help="skip JupyterLab in Chromium")
+    parser.add_argument("--lang", default="ar", choices=("ar", "en"),
+                        help="the trainee's language in the trainee's and JupyterLab's parts (default: ar)")
     parser.add_argument("--marking", action="store_true",
                         help="only the grading page: key press to next answer in Chromium (bench/marking.py)")
     parser.add_argument("--no-marking", dest="marking_part", action="store_false", help="skip the grading page")
@@ -270,7 +277,12 @@ def main(argv=None) -> int:
     if args.trainee:
         from . import trainee
 
-        trainee.run(to=Path(args.to).parent)
+        trainee.run(lang=args.lang, to=Path(args.to).parent)
+        return 0
+    if args.lab:
+        from . import lab
+
+        lab.run(lang=args.lang, to=Path(args.to).parent)
         return 0
     if args.marking:
         from . import marking
@@ -285,7 +297,11 @@ def main(argv=None) -> int:
     if args.trainee_part:
         from . import trainee
 
-        trainee.run(to=out.parent)
+        trainee.run(lang=args.lang, to=out.parent)
+    if args.lab_part:
+        from . import lab
+
+        lab.run(lang=args.lang, to=out.parent)
     if args.marking_part:
         from . import marking
 

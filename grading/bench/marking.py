@@ -29,25 +29,18 @@ from __future__ import annotations
 
 import os
 import random
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 import warnings
 from pathlib import Path
 
 from ..config import REPO, Layout
+from .lab import CHROMIUM, CHROMIUM_ARGS, JupyterServer
 from .report import write_report
 
 MODULE, ITEM, GRADE_ID = "m00-orientation", "m00.q8", "m00-q8"
-#: Debian's Chromium, launched as tests/browser/conftest.py launches it (keep the two in step)
-CHROMIUM = Path(os.environ.get("HIMAYA_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 GRADERS = {"bench-random": "random", "bench-similar": "similar"}
 
 #: Sentences meeting each of m00.q8's criteria (grading/rubrics/m00.q8.md), a few ways each, per language
@@ -140,48 +133,23 @@ def build(root: Path, work: str, n: int, seed: int = 17):
     return course, answers
 
 
-class Server:
+class Server(JupyterServer):
     """A grader's server, the command and environment ``python -m grading mark`` uses, on a port chosen here."""
 
     def __init__(self, course, grader: str, state: Path):
         from ..marking import server
 
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.token, self.grader = secrets.token_hex(16), grader
+        self.choose_address()
+        self.grader = grader
         for name in ("config", "runtime", "settings", "workspaces"):
             (state / name).mkdir(parents=True, exist_ok=True)
         env = server.environment(course, {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_")})
         env.update(JUPYTER_CONFIG_DIR=str(state / "config"), JUPYTER_RUNTIME_DIR=str(state / "runtime"))
-        self.log_path = state / "server.log"
-        self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            server.command(course, self.port, self.token, grader,
-                           [f"--LabApp.user_settings_dir={state / 'settings'}",
-                            f"--LabApp.workspaces_dir={state / 'workspaces'}"]),
-            cwd=course.layout.root, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         self.page_url = server.address(self.port, self.token, MODULE, ITEM, "en")
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                request = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/status",
-                                                 headers={"Authorization": f"token {self.token}"})
-                urllib.request.urlopen(request, timeout=5).read()
-                break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the grading server did not start:\n{self.log_path.read_text()[-3000:]}")
-                time.sleep(0.25)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
+        self.launch(server.command(course, self.port, self.token, grader,
+                                   [f"--LabApp.user_settings_dir={state / 'settings'}",
+                                    f"--LabApp.workspaces_dir={state / 'workspaces'}"]),
+                    course.layout.root, env, state / "server.log")
 
 
 #: In the page, before its own script: the time of each Enter, and the frame after the next answer is shown
@@ -342,8 +310,8 @@ def run(n: int = 204, to: Path = REPO / "build" / "bench", root: Path = REPO, wo
 
 def table_text(result: dict) -> str:
     k, keys = result["key_to_next_answer"], result["key_presses"]
-    lines = [f"grading page, {result['item']}, {result['trainees']} trainees, two graders at once "
-             f"({result['machine']['cores']} cores): Enter → next answer shown",
+    lines = [(f"grading page, {result['item']}, {result['trainees']} trainees, two graders at once "
+              f"({result['machine']['cores']} cores): Enter → next answer shown"),
              f"{'order':<10}{'answers':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"]
     for name, s in [*k["by_order"].items(), ("both", k)]:
         lines.append(f"{name:<10}{s['answers']:>9}{s['p50_ms']!s:>9}{s['p95_ms']!s:>9}{s['max_ms']!s:>9}")
@@ -359,7 +327,7 @@ def main(argv=None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m grading.bench.marking", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", 204)))
+    parser.add_argument("--trainees", type=int, default=int(os.environ.get("BENCH_TRAINEES", "204")))
     parser.add_argument("--to", default=str(REPO / "build" / "bench"))
     args = parser.parse_args(argv)
     result = run(args.trainees, Path(args.to))

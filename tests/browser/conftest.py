@@ -23,25 +23,33 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+# What the benches share with the suite (grading/bench/lab.py): Chromium (Debian's package) and how it is launched,
+# a Jupyter server started here, a notebook's page; close_menus and free_port are imported from here by tests.
+from grading.bench.lab import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KERNEL_IDLE_JS,
+    PROMPTS_JS,
+    TIMEOUT_MS,
+    JupyterServer,
+    NotebookPage,
+    close_menus,
+    free_port,
+)
+
 REPO = Path(__file__).resolve().parents[2]
 WORK = "build/test-browser"
 SCREENSHOTS = REPO / "build" / "screenshots"
-CHROMIUM = Path(os.environ.get("HIMAYA_CHROMIUM") or "/usr/bin/chromium")  # Debian's package
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LANGS = ("ar", "en")
 #: Modules a trainee works through in Chromium in `make test`: the orientation (every exercise type) and
 #: the capstone (long steps, a scale kept in order, figures, every earlier module's kinds). Every module's
@@ -52,7 +60,6 @@ _WIDGET_MODULES = sorted(p.name for p in (REPO / "notebooks").iterdir()
                          if p.is_dir() and re.match(r"^m\d{2}-[a-z0-9-]+$", p.name))  # analyst labs have no widgets
 MODULES = (_WIDGET_MODULES if os.environ.get("HIMAYA_BROWSER_MODULES") == "all"
            else [m for m in REPRESENTATIVE if m in _WIDGET_MODULES])
-TIMEOUT_MS = 60_000
 HOW_TO_INSTALL = (
     "the browser tests need Chromium and Playwright's Python package: "
     "`apt-get install chromium` and `.venv/bin/pip install playwright` "
@@ -241,19 +248,12 @@ def catalogue(build) -> Catalogue:
 
 
 # -- JupyterLab --------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Lab:
+class Lab(JupyterServer):
     """One JupyterLab server for one trainee, rooted at the trainee's workspace."""
 
     def __init__(self, root: Path, trainee: str, state: Path, extra_env: dict[str, str] | None = None):
         """``extra_env``: variables set over the lab's own (e.g. JUPYTER_CONFIG_PATH, HIMAYA_LANG)."""
         self.root, self.trainee = root, trainee
-        self.port, self.token = free_port(), secrets.token_hex(16)
         settings = state / "user-settings"
         for plugin, values in {
             "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
@@ -274,57 +274,10 @@ class Lab:
         )
         env.pop("MPLBACKEND", None)
         env.update(extra_env or {})
-        self.log_path = state / "jupyterlab.log"
-        self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-             f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={root}", "--allow-root",
-             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}"],
-            cwd=root, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def api(self, path: str, method: str = "GET", body=None, timeout: float = 10):
-        """``body``: sent as JSON (e.g. a PUT to the grading page's API)."""
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Authorization": f"token {self.token}",
-                                                  "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            answer = response.read()
-        return json.loads(answer) if answer else None
-
-    def _wait_until_up(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited ({self.process.returncode}):\n{self.log()}")
-            try:
-                self.api("/api/status")
-                return
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError(f"JupyterLab did not start within {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def shutdown_kernels(self) -> None:
-        for session in self.api("/api/sessions") or []:
-            self.api(f"/api/sessions/{session['id']}", method="DELETE")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
+        self.launch([sys.executable, "-m", "jupyter", "lab", *self.choose_address(),
+                     f"--ServerApp.root_dir={root}", "--allow-root",
+                     f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}"],
+                    root, env, state / "jupyterlab.log")
 
 
 class CourseLab(Lab):
@@ -332,17 +285,11 @@ class CourseLab(Lab):
 
     def __init__(self, trainee_lab):
         self.root, self.trainee = trainee_lab.workspace, trainee_lab.trainee
-        self.port, self.token = free_port(), secrets.token_hex(16)
         trainee_lab.prepare()
         # the test process's own settings (a headless plotting backend) are not the trainee's
         env = trainee_lab.environment({k: v for k, v in os.environ.items() if k != "MPLBACKEND"})
-        self.log_path = trainee_lab.state / "jupyterlab.log"
-        self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            trainee_lab.command(["--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-                                 f"--IdentityProvider.token={self.token}"]),
-            cwd=trainee_lab.workspace, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        self.launch(trainee_lab.command(self.choose_address()), trainee_lab.workspace, env,
+                    trainee_lab.state / "jupyterlab.log")
 
 
 @pytest.fixture(scope="session")
@@ -372,40 +319,13 @@ def browser(requirements):
 
 
 # -- one notebook in the browser ---------------------------------------------------
-# Per code cell, in order: its input prompt if the input is shown, else the prompt of its
-# first output (a cell whose code is hidden shows a placeholder without a count).
-_PROMPTS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell')].map(cell => {
-    const input = cell.querySelector('.jp-InputArea-prompt');
-    if (input) return input.textContent.trim();
-    const output = [...cell.querySelectorAll('.jp-OutputArea-prompt')].find(p => p.textContent.trim());
-    return output ? output.textContent.trim() : null;
-})"""
-
-
-def close_menus(page) -> None:
-    """Close an open menu as a person would: Escape, or, if the key went elsewhere (JupyterLab, still loading on a
-    busy hub, can move the keyboard's focus out of a menu that is open), a click on the menu bar's empty end."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    menus = page.locator(".lm-Menu:not(.lm-mod-hidden)")
-    page.keyboard.press("Escape")
-    for _ in range(3):
-        try:
-            menus.first.wait_for(state="hidden", timeout=3_000)
-            return
-        except PlaywrightTimeout:
-            box = page.locator(".lm-MenuBar").first.bounding_box()
-            page.mouse.click(box["x"] + box["width"] - 12, box["y"] + box["height"] / 2)
-    menus.first.wait_for(state="hidden")
-
-
-class Notebook:
+class Notebook(NotebookPage):
     """A released module notebook opened in JupyterLab, as a trainee sees it."""
 
     def __init__(self, case: Case, lab: Lab, page, folder: Path, exercises: dict):
-        self.case, self.lab, self.page, self.folder = case, lab, page, folder
+        super().__init__(page, folder / f"{case.module}.ipynb")
+        self.case, self.lab, self.folder = case, lab, folder
         self.exercises = exercises
-        self.path = folder / f"{case.module}.ipynb"
         self.answers_path = folder / "himaya-answers.json"
 
     # -- opening and running ----------------------------------------------------
@@ -414,88 +334,21 @@ class Notebook:
         # a workspace of its own: JupyterLab would otherwise reopen the previous case's notebook
         page.goto(f"{self.lab.url}/lab/workspaces/{self.case.id}/tree/{self.case.module}/{self.path.name}"
                   f"?reset&token={self.lab.token}")
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=TIMEOUT_MS)
-        # the kernel is connected once the status bar names it and says it is idle
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-            ".some(e => /\\| Idle$/.test(e.textContent.trim()))", timeout=TIMEOUT_MS)
+        self.wait_until_idle()
         # more room for the notebook: fold the file browser away
         current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
         if current.count():
             current.first.click()
         self.run_all()
 
-    def menu(self, menu: str, item: str) -> None:
-        """Menu bar › item, as a person does: if the menu did not open (a click on a menu already open closes it,
-        as when a previous Escape had not yet landed on a loaded hub), close what is open and open it again."""
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        bar = self.page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(f"^{re.escape(menu)}$"))
-        entry = self.page.locator(".lm-Menu:not(.lm-mod-hidden) .lm-Menu-item:not(.lm-mod-disabled) "
-                                  ".lm-Menu-itemLabel").filter(has_text=re.compile(f"^{re.escape(item)}$"))
-        for _ in range(2):
-            bar.click()
-            try:
-                entry.wait_for(timeout=15_000)
-                break
-            except PlaywrightTimeout:
-                close_menus(self.page)
-        entry.click()
-
-    def expected_prompts(self) -> list[str | None]:
-        """What each code cell's prompt reads after a run in a fresh kernel (empty cells do not count)."""
-        import nbformat
-
-        nb = nbformat.read(self.path, as_version=4)
-        out, count = [], 0
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                count += bool(cell.source.strip())
-                out.append(f"[{count}]:" if cell.source.strip() else None)
-        return out
-
-    def wait_until_run(self, timeout_ms: int = 120_000) -> None:
-        """Every code cell has run, in order, in a fresh kernel: the prompts read [1] … [n].
-
-        A cell whose code is hidden shows its count only beside its output; the
-        last code cell must show its count, and no count shown may be wrong.
-        """
-        expected = self.expected_prompts()
-        check = f"""() => {{
-            const want = {json.dumps(expected)}, got = ({_PROMPTS_JS})();
-            const last = want.length - 1 - [...want].reverse().findIndex(w => w !== null);
-            return got.length === want.length && got[last] === want[last]
-                && got.every((g, i) => g === null || want[i] === null || g === want[i]);
-        }}"""
-        try:
-            self.page.wait_for_function(check, timeout=timeout_ms)
-        except Exception as err:
-            prompts = self.page.evaluate(_PROMPTS_JS)
-            errors = self.page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
-            raise AssertionError(f"the cells did not all run: expected prompts {expected}, got {prompts}; "
-                                 f"errors: {[e[-1500:] for e in errors]}") from err
-        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=TIMEOUT_MS)
-
-    def run_all(self) -> None:
-        self.menu("Run", "Run All Cells")
-        started = f"() => ({_PROMPTS_JS})().some(p => p !== null && p !== '[ ]:')"
-        try:
-            self.page.wait_for_function(started, timeout=20_000)
-        except Exception:
-            # nothing was queued (the kernel was not taking requests yet): ask once more
-            self.menu("Run", "Run All Cells")
-        self.wait_until_run()
-
     def restart_and_run_all(self) -> None:
         """Restart the kernel clearing every output (so no old count can pass for a new one), then run all."""
         self.menu("Kernel", "Restart Kernel and Clear Outputs of All Cells…")
         self.page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
         self.page.wait_for_function(
-            f"() => ({_PROMPTS_JS})().every(p => p === null || p === '[ ]:') && "
+            f"() => ({PROMPTS_JS})().every(p => p === null || p === '[ ]:') && "
             "!document.querySelector('.jp-Notebook .jp-OutputArea-output')", timeout=TIMEOUT_MS)
-        self.page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-            ".some(e => /\\| Idle$/.test(e.textContent.trim()))", timeout=TIMEOUT_MS)
+        self.page.wait_for_function(KERNEL_IDLE_JS, timeout=TIMEOUT_MS)
         self.run_all()
 
     def save(self) -> None:
@@ -614,7 +467,7 @@ def opened_in_page(browser, case: Case, lab: Lab, make, prepare, failed: str):
     nb = make(page)
     try:
         prepare(nb)
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever went wrong: the page's picture and the server's log, then the error
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{failed}.png"))
         context.close()

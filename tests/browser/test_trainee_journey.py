@@ -13,7 +13,6 @@ Screenshots of every step: ``build/screenshots/journey-<lang>-<n>-<step>.png``.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import urllib.error
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from grading.bench.lab import interface_label
 from grading.keys import notebook_keys, written_items
 
 from tests.browser.conftest import LANGS, SCREENSHOTS, TIMEOUT_MS, Case, Catalogue, CourseLab, Notebook
@@ -43,24 +43,11 @@ def journey_trainee(lang: str) -> str:
     return f"t-journey-{lang}"
 
 
-def ui(text: str, lang: str) -> str:
-    """JupyterLab's label ``text`` as the trainee's interface shows it (Arabic where the language pack has it)."""
-    if lang != "ar":
-        return text
-    try:
-        import jupyterlab_language_pack_ar_SA as pack
-    except ImportError:
-        return text
-    found = json.loads((Path(pack.__file__).parent / "locale" / "ar_SA" / "LC_MESSAGES" / "jupyterlab.json")
-                       .read_text(encoding="utf-8")).get(text)
-    return found[0] if isinstance(found, list) and found and found[0] else text
-
-
 class JourneyNotebook(Notebook):
     """The module's notebook, opened from the Assignment List; menus read in the trainee's interface language."""
 
     def menu(self, menu: str, item: str) -> None:
-        super().menu(ui(menu, self.case.lang), ui(item, self.case.lang))
+        super().menu(interface_label(menu, self.case.lang), interface_label(item, self.case.lang))
 
 
 def right_answers(case: Case, exercises: dict) -> dict[str, Answer]:

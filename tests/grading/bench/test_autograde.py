@@ -17,8 +17,10 @@ def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, mon
         shutil.copytree(REPO / "notebooks" / module, tmp_path / "notebooks" / module)
     monkeypatch.setattr(bench, "REPO", tmp_path)
     out = tmp_path / "autograde.json"
-    # the trainee's and the grading page's benches have tests of their own (test_trainee.py, test_marking.py)
-    assert bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out), "--no-trainee", "--no-marking"]) == 0
+    # the trainee's, JupyterLab's and the grading page's benches have tests of their own (test_trainee.py,
+    # test_lab.py, test_marking.py)
+    assert bench.main(["--trainees", "3", "--jobs", "2", "--to", str(out), "--no-trainee", "--no-lab",
+                       "--no-marking"]) == 0
     # every long step shows its progress, counted in graded notebooks
     shown = capsys.readouterr().err
     for step in ("m00-orientation: nbgrader autograde", "m00-orientation: python -m grading autograde",
@@ -63,9 +65,10 @@ def test_lab_submissions_hold_the_code_each_style_writes(tmp_path):
 
 
 def test_progress_counts_only_notebooks_graded_by_this_run(tmp_path):
-    from grading.config import Layout
     import os
     import time
+
+    from grading.config import Layout
 
     layout = Layout(root=tmp_path, work="w")
     for trainee, age in (("t1", 3600), ("t2", 0)):
