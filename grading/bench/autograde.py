@@ -52,9 +52,11 @@ from .. import simulate
 from ..config import REPO, Layout
 from ..course import Course
 from ..keys import notebook_keys
+from .breakdown import lab_breakdown
 from .report import write_report
 
 STYLES = ("right", "right", "partial", "wrong", "blank")
+BREAKDOWN_SAMPLE = 8  # lab notebooks graded one at a time with a stopwatch on each part
 
 
 def _exercises(source: Path) -> dict:
@@ -202,6 +204,13 @@ def bench_module(root: Path, module: str, n: int, jobs: int) -> dict:
         result["bare_nbclient_seconds"] = round(bare, 2)
         result["baseline_cost_vs_nbclient"] = round(baseline_seconds / bare, 2)
         result["himaya_cost_vs_nbclient"] = round(our_seconds * jobs / bare, 2)  # core-seconds per notebook
+        # where the time goes, one notebook at a time (grading/bench/breakdown.py), against nbclient's per notebook
+        sample = trainees[:BREAKDOWN_SAMPLE]
+        parts = lab_breakdown(course, module, sample)
+        parts["nbclient_alone_per_notebook_s"] = round(bare_execution_seconds(course, module, sample) / len(sample), 3)
+        parts["cost_vs_nbclient"] = round(sum(parts["per_notebook_s"].values())
+                                          / parts["nbclient_alone_per_notebook_s"], 2)
+        result["breakdown"] = parts
     return result
 
 
@@ -244,6 +253,11 @@ def table_text(data: dict) -> str:
             lines.append(f"  executing alone with nbclient {r['bare_nbclient_seconds']} s: grading costs "
                          f"×{r['himaya_cost_vs_nbclient']} per notebook "
                          f"(nbgrader serial ×{r['baseline_cost_vs_nbclient']})")
+        if "breakdown" in r:
+            b = r["breakdown"]
+            lines.append(f"  one at a time ({b['notebooks']} notebooks): ×{b['cost_vs_nbclient']} of nbclient alone "
+                         f"({b['nbclient_alone_per_notebook_s']} s a notebook); seconds a notebook: "
+                         + ", ".join(f"{k} {v}" for k, v in b["per_notebook_s"].items()))
     everything = data["all_core_modules"]
     if everything:
         lines.append(f"every core module ({len(everything['modules'])}) × {everything['trainees']} trainees, "

@@ -50,7 +50,7 @@ def _stopwatches(spent: dict[str, float]):
                 spent[part(args) if callable(part) else part] += time.perf_counter() - started
         return original, wrapper
 
-    kernel = lambda args: "kernel" if isinstance(args[0], ExecuteAsTrainee) else "preprocessors"  # noqa: E731
+    kernel = lambda args: "kernel" if isinstance(args[0], ExecuteAsTrainee) else "preprocessors"
     wrapped = [(Preprocessor, "__call__", kernel), (Exporter, "from_notebook_node", "export_total"),
                (Autograde, "init_assignment", "set_up"), (BaseConverter, "init_single_notebook_resources", "set_up"),
                (BaseConverter, "write_single_notebook", "files"), (nbformat, "read", "files")]

@@ -34,6 +34,11 @@ def test_a_small_bench_compares_both_paths_on_the_same_submissions(tmp_path, mon
         assert result["speedup"] == pytest.approx(result["baseline_seconds"] / result["himaya_seconds"], rel=0.02)
     assert core["himaya_path"] == "no kernel" and "bare_nbclient_seconds" not in core
     assert lab["module_grades_code"] and lab["himaya_path"] == "executed, 2 at a time"
+    parts = lab["breakdown"]  # where a lab notebook's grading time goes, one at a time (grading/bench/breakdown.py)
+    assert parts["notebooks"] == parts["graded"] == 3 and parts["per_notebook_s"]["kernel"] > 0
+    assert parts["cost_vs_nbclient"] == pytest.approx(
+        sum(parts["per_notebook_s"].values()) / parts["nbclient_alone_per_notebook_s"], rel=0.02)
+    assert "breakdown" not in core  # a core module runs no kernel
     assert lab["himaya_cost_vs_nbclient"] == pytest.approx(
         lab["himaya_seconds"] * 2 / lab["bare_nbclient_seconds"], rel=0.02)
     answers = sorted((tmp_path / "build" / "bench" / "m00-orientation" / "submitted").glob("*/*/himaya-answers.json"))
