@@ -23,11 +23,11 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import NoReturn
 
 import nbgrader
 
@@ -181,12 +181,16 @@ class TraineeLab:
         return args
 
 
-def run(course: Course, trainee: str | None = None, lang: str | None = None, extra: list[str] = ()) -> int:
-    """Release what changed, then run the trainee's JupyterLab until it is stopped (Ctrl-C)."""
+def run(course: Course, trainee: str | None = None, lang: str | None = None, extra: list[str] = ()) -> NoReturn:
+    """Release what changed, then become the trainee's JupyterLab until it is stopped (Ctrl-C)."""
     lab = TraineeLab(course, trainee or default_trainee(), lang)
     released = release_changed(course, log=lambda line: print(line, flush=True))
     print(f"released {', '.join(released)}" if released else "every module's release is up to date")
     lab.prepare()
     print(f"JupyterLab for trainee {lab.trainee} on {lab.workspace}\n"
           "Fetch, validate and submit modules from Nbgrader › Assignment List.", flush=True)
-    return subprocess.call(lab.command(list(extra)), cwd=lab.workspace, env=lab.environment())
+    # this process becomes JupyterLab: Ctrl-C or a stop signal reaches it, and it shuts its kernels down (a child
+    # would be left running by a signal to this process, or killed before its kernels were)
+    command = lab.command(list(extra))
+    os.chdir(lab.workspace)
+    os.execve(command[0], command, lab.environment())

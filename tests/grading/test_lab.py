@@ -152,16 +152,22 @@ def test_python_m_grading_lab_starts_the_trainees_lab_with_its_options(course, m
 
     started = {}
 
-    def call(command, cwd, env):
-        started.update(command=command, cwd=cwd, env=env)
-        return 0
+    class Became(Exception):
+        """os.execve does not return: the process is JupyterLab from then on."""
 
-    monkeypatch.setattr(lab.subprocess, "call", call)
+    def execve(path, command, env):
+        started.update(path=path, command=command, env=env)
+        raise Became
+
+    monkeypatch.setattr(lab.os, "execve", execve)
+    monkeypatch.setattr(lab.os, "chdir", lambda folder: started.update(cwd=Path(folder)))
     monkeypatch.setattr(lab, "release_changed", lambda course, log=None: [])
     root = str(course.layout.root)
-    assert cli.main(["--root", root, "--work", "build", "lab", "--trainee", "t-cli", "--lang", "en", "--port=8890"]) == 0
+    with pytest.raises(Became):
+        cli.main(["--root", root, "--work", "build", "lab", "--trainee", "t-cli", "--lang", "en", "--port=8890"])
     workspace = course.layout.base / "lab" / "t-cli"
     assert started["cwd"] == workspace and f"--ServerApp.root_dir={workspace}" in started["command"]
+    assert started["path"] == started["command"][0]
     assert "--port=8890" in started["command"], "other options go to JupyterLab"
     assert started["env"]["HIMAYA_TRAINEE"] == "t-cli" and started["env"]["HIMAYA_LANG"] == "en"
     assert (course.layout.base / "lab-state" / "t-cli" / "config" / "nbgrader_config.json").is_file()
@@ -169,3 +175,24 @@ def test_python_m_grading_lab_starts_the_trainees_lab_with_its_options(course, m
 
     assert cli.main(["--root", root, "--work", "build", "lab", "--trainee", "t+x"]) == 2
     assert "letters, digits" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_stop_signal_to_make_lab_stops_its_jupyterlab_too(course, tmp_path):
+    """``python -m grading lab`` becomes JupyterLab: a SIGTERM (or Ctrl-C) to it ends JupyterLab, which shuts its
+    kernels down; it used to leave JupyterLab running as an orphan, still serving the trainee's folder."""
+    import signal
+    import urllib.request
+
+    from grading.bench.lab import MakeLab
+
+    server = MakeLab(course.layout.root, "build", tmp_path / "lab.log", trainee="t-stop")
+    try:
+        assert server.api("/api/status") is not None
+        os.kill(server.process.pid, signal.SIGTERM)           # to the command's own process only
+        assert server.process.wait(timeout=30) is not None
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"{server.url}/api/status", timeout=5)   # nothing serves the lab any more
+    finally:
+        if server.process.poll() is None:
+            server.stop()
