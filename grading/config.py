@@ -150,6 +150,7 @@ def configure(c: Config | None = None, layout: Layout | None = None, *, timeout:
     c.HTMLExporter.preprocessors = ["grading.feedback.inert.InertTraineeContent"]
     # nbgrader's feedback page in the language each trainee chose: grading/templates/feedback/himaya.html.j2
     # extends nbgrader's own feedback template. Only for the exporter GenerateFeedback makes (its child)
+    c.GenerateFeedback.exporter_class = "grading.feedback.exporter.FeedbackExporter"  # templates compiled once
     c.GenerateFeedback.HTMLExporter.template_name = "feedback"
     c.GenerateFeedback.HTMLExporter.template_file = "himaya.html.j2"
     c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]

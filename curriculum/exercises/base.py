@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 from IPython.display import display
 from traitlets import Any as AnyTrait
 from traitlets import TraitError, validate
@@ -25,6 +26,7 @@ from .. import answers as answer_file
 from ..ids import ITEM_ID  # the one record of the shape of an item id
 from ..language import bilingual, direction, message, pick
 from ..settings import settings
+from .look import layout, make, shared
 from .order import shown_order
 
 
@@ -98,6 +100,7 @@ class Exercise(widgets.VBox):
             KINDS[cls.kind] = cls
 
     def __init__(self, item_id: str, prompt, *, practice: dict | None = None, explain=None, **kwargs):
+        kwargs.setdefault("layout", layout(width="100%"))
         super().__init__(**kwargs)
         self.item_id = check_item_id(item_id)
         self.prompt = bilingual(prompt, f"{item_id} prompt")
@@ -106,19 +109,18 @@ class Exercise(widgets.VBox):
         if practice is not None:
             self.check_key(practice)
         self._syncing = False
-        self._prompt = widgets.HTML()
-        self._status = widgets.HTML()
+        self._prompt = make(widgets.HTML)
+        self._status = make(widgets.HTML)
         body = self._build()
         extra = []
         if practice is not None:
-            self._check_button = widgets.Button(icon="check")
+            self._check_button = make(widgets.Button, icon="check")
             self._check_button.on_click(lambda _: self._practice_check())
-            self._feedback = widgets.HTML()
-            extra = [widgets.HBox([self._check_button]), self._feedback]
+            self._feedback = make(widgets.HTML)
+            extra = [make(widgets.HBox, children=[self._check_button]), self._feedback]
         self.children = [self._prompt, body, *extra, self._status]
         self.add_class("himaya-exercise")
         self.add_class(f"himaya-{self.kind}")
-        self.layout.width = "100%"
         self.relabel()
         self._restore()
         REGISTRY[self.item_id] = self
@@ -376,6 +378,8 @@ class StatusLine(widgets.HTML):
     """
 
     def __init__(self, item_id: str, **kwargs):
+        kwargs.setdefault("layout", layout())
+        kwargs.setdefault("style", shared(HTMLStyle))
         super().__init__(**kwargs)
         self.item_id = check_item_id(item_id)
         previous = LINES.get(self.item_id)

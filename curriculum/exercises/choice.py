@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ..language import pick
 from .base import Exercise, KeyError_, Score, check_options
+from .look import make
 
 
 class SingleChoice(Exercise):
@@ -28,7 +29,7 @@ class SingleChoice(Exercise):
         super().__init__(item_id, prompt, **kwargs)
 
     def _build(self):
-        self._radio = widgets.RadioButtons(options=[], value=None, layout=widgets.Layout(width="auto"))
+        self._radio = make(widgets.RadioButtons, options=[], value=None, look={"width": "auto"})
         self._radio.observe(lambda c: self._from_controls(c["new"]), "value")
         return self._radio
 
@@ -78,12 +79,12 @@ class MultipleChoice(Exercise):
 
     def _build(self):
         self._boxes = {  # in the order shown
-            key: widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"))
+            key: make(widgets.Checkbox, value=False, indent=False, look={"width": "auto"})
             for key in self.shown
         }
         for box in self._boxes.values():
             box.observe(lambda c: self._from_controls(self._ticked()), "value")
-        return widgets.VBox(list(self._boxes.values()), layout=widgets.Layout(width="auto"))
+        return make(widgets.VBox, children=list(self._boxes.values()), look={"width": "auto"})
 
     def _ticked(self):
         return [key for key, box in self._boxes.items() if box.value]

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ..language import message, pick
 from .base import Exercise, KeyError_, Score, check_options
+from .look import make
 
 
 class Matching(Exercise):
@@ -36,20 +37,20 @@ class Matching(Exercise):
         super().__init__(item_id, prompt, **kwargs)
 
     def _control(self) -> widgets.ValueWidget:
-        return widgets.Dropdown(options=[], layout=widgets.Layout(width="auto", min_width="12em"))
+        return make(widgets.Dropdown, options=[], look={"width": "auto", "min_width": "12em"})
 
     def _build(self):
         self._labels, self._controls = {}, {}
         rows = []
         for key in self.items:
-            label = widgets.HTML(layout=widgets.Layout(flex="1 1 60%"))
+            label = make(widgets.HTML, look={"flex": "1 1 60%"})
             control = self._control()
             control.observe(lambda c: self._from_controls(self._chosen()), "value")
             self._labels[key], self._controls[key] = label, control
-            row = widgets.HBox([label, control], layout=widgets.Layout(width="100%", align_items="center"))
+            row = make(widgets.HBox, children=[label, control], look={"width": "100%", "align_items": "center"})
             row.add_class("himaya-pair-row")
             rows.append(row)
-        return widgets.VBox(rows, layout=widgets.Layout(width="100%"))
+        return make(widgets.VBox, children=rows, look={"width": "100%"})
 
     def _chosen(self):
         chosen = {k: c.value for k, c in self._controls.items() if c.value not in (None, "")}
@@ -117,7 +118,7 @@ class Classify(Matching):
         super().__init__(item_id, prompt, items, categories, shuffle=shuffle, **kwargs)
 
     def _control(self):
-        control = widgets.ToggleButtons(options=[], value=None, style={"button_width": "auto"})
+        control = make(widgets.ToggleButtons, options=[], value=None, style={"button_width": "auto"})
         control.add_class("himaya-categories")
         return control
 

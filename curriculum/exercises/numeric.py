@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from ..language import message, pick
 from ..normalize import parse_number
 from .base import Exercise, KeyError_, Score, check_options
+from .look import make
 
 
 def _show_number(number: float) -> str:
@@ -60,14 +61,14 @@ class Numeric(Exercise):
         return key, bounds
 
     def _build(self):
-        self._text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="10em"))
+        self._text = make(widgets.Text, continuous_update=False, look={"width": "10em"})
         self._text.observe(self._typed, "value")
         parts = [self._text]
         if self.units:
-            self._unit = widgets.Dropdown(options=[], value=None, layout=widgets.Layout(width="auto"))
+            self._unit = make(widgets.Dropdown, options=[], value=None, look={"width": "auto"})
             self._unit.observe(self._typed, "value")
             parts.append(self._unit)
-        return widgets.HBox(parts)
+        return make(widgets.HBox, children=parts)
 
     def _typed(self, change):
         if self._syncing:

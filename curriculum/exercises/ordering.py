@@ -13,6 +13,10 @@ import ipywidgets as widgets
 
 from ..language import message, pick
 from .base import Exercise, KeyError_, Score, check_options
+from .look import make
+
+#: the arrows keep their width beside a long step (a step's text wraps instead)
+ARROW = {"width": "2.6em", "flex": "0 0 auto"}
 
 
 def longest_ordered_subset(answer: list[str], key: list[str]) -> int:
@@ -46,19 +50,18 @@ class Ordering(Exercise):
     def _build(self):
         self._rows = []
         for index in range(len(self.steps)):
-            # the arrows keep their width beside a long step (a step's text wraps instead)
-            up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.6em", flex="0 0 auto"))
-            down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.6em", flex="0 0 auto"))
+            up = make(widgets.Button, icon="arrow-up", look=ARROW)
+            down = make(widgets.Button, icon="arrow-down", look=ARROW)
             up.on_click(lambda _, i=index: self.move(i, -1))
             down.on_click(lambda _, i=index: self.move(i, +1))
-            label = widgets.HTML(layout=widgets.Layout(flex="1 1 auto", min_width="0"))
-            row = widgets.HBox([up, down, label], layout=widgets.Layout(width="100%", align_items="center"))
+            label = make(widgets.HTML, look={"flex": "1 1 auto", "min_width": "0"})
+            row = make(widgets.HBox, children=[up, down, label], look={"width": "100%", "align_items": "center"})
             row.add_class("himaya-order-row")
             self._rows.append((row, up, down, label))
-        self._hint = widgets.HTML()
-        self._confirm = widgets.Button(icon="check", layout=widgets.Layout(width="auto"))
+        self._hint = make(widgets.HTML)
+        self._confirm = make(widgets.Button, icon="check", look={"width": "auto"})
         self._confirm.on_click(lambda _: self._from_controls(list(self._order)))
-        return widgets.VBox([self._hint, *[r[0] for r in self._rows], self._confirm])
+        return make(widgets.VBox, children=[self._hint, *[r[0] for r in self._rows], self._confirm])
 
     def move(self, position: int, step: int) -> None:
         """Move the step at ``position`` by ``step`` (what ▲/▼ do)."""

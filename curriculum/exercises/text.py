@@ -9,6 +9,7 @@ from ..pause import Debounce
 from ..normalize import normalize_text
 from ..settings import settings
 from .base import Exercise, KeyError_, NotAnswered, Score, validating
+from .look import make
 
 
 class ShortText(Exercise):
@@ -21,7 +22,7 @@ class ShortText(Exercise):
     kind = "short"
 
     def _build(self):
-        self._text = widgets.Text(continuous_update=True, layout=widgets.Layout(width="24em"))
+        self._text = make(widgets.Text, continuous_update=True, look={"width": "24em"})
         self._text.observe(lambda c: self._from_controls(c["new"].strip() or None), "value")
         return self._text
 
@@ -70,8 +71,7 @@ class FreeText(Exercise):
     def _build(self):
         self._typing = False
         self._pause = Debounce(settings.text_save_delay, self._save_pending)
-        self._area = widgets.Textarea(
-            continuous_update=True, rows=6, layout=widgets.Layout(width="100%"))
+        self._area = make(widgets.Textarea, continuous_update=True, rows=6, look={"width": "100%"})
         self._area.observe(self._typed, "value")
         return self._area
 

@@ -230,15 +230,38 @@ def test_formgrader_renders_a_submission_with_its_own_template(layout, fixture_n
 
 
 def test_feedback_keeps_the_course_template(layout):
-    """The exporter nbgrader's GenerateFeedback makes (its child) uses the course's feedback page."""
-    from nbconvert.exporters import HTMLExporter
+    """The exporter nbgrader's GenerateFeedback makes (its child) uses the course's feedback page, and compiles its
+    templates once a process."""
     from nbgrader.converters import GenerateFeedback
+
+    from grading.feedback.exporter import COMPILED, FeedbackExporter
 
     for c in (configure(layout=layout), _formgrader_config(layout)):
         feedback = GenerateFeedback(coursedir=CourseDirectory(config=c), config=c)
-        exporter = HTMLExporter(parent=feedback, config=feedback.config)  # as nbgrader's BaseConverter.start does
+        assert feedback.exporter_class is FeedbackExporter
+        exporter = feedback.exporter_class(parent=feedback, config=feedback.config)  # as BaseConverter.start does
         assert exporter.template_file == "himaya.html.j2" and exporter.template_name == "feedback"
         assert exporter.extra_template_basedirs[0].endswith("grading/templates")
+        assert exporter.environment.bytecode_cache is COMPILED
+        template = exporter.environment.get_template("himaya.html.j2")
+        assert exporter.environment.bytecode_cache._code  # compiled once, kept for the next trainee's exporter
+        again = feedback.exporter_class(parent=feedback, config=feedback.config).environment.get_template("himaya.html.j2")
+        assert again is not template and again.filename == template.filename
+
+
+def test_a_changed_template_is_compiled_again(tmp_path):
+    """The process's compiled templates are checked against each template's source: an edit is not masked."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from grading.feedback.exporter import CompiledTemplates
+
+    cache = CompiledTemplates()
+    (tmp_path / "page.j2").write_text("one {{ x }}")
+    env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
+    assert env.get_template("page.j2").render(x=1) == "one 1" and len(cache._code) == 1
+    (tmp_path / "page.j2").write_text("two {{ x }}")
+    fresh = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
+    assert fresh.get_template("page.j2").render(x=2) == "two 2"
 
 
 # -- the course root's own nbgrader_config.py reaches python -m grading ---------------------------
