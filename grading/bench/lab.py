@@ -73,10 +73,20 @@ MEASURED = {
     "ready_seconds": "kernel_idle_seconds + run_all_first_seconds: open → ready to answer, without the trainee's "
                      "own clicks between the two",
     "run_all_warm_seconds": "Run All Cells again on the same kernel, from the click to the same end",
+    "run_all_kernel_seconds": "the part of run_all_first_seconds until the kernel said it was idle after the last cell "
+                              "(the kernel's own clock: the time stamp of its last 'idle' message; the machine's one "
+                              "clock): importing, computing, drawing figures, making widgets and sending it all",
+    "run_all_browser_seconds": "run_all_first_seconds - run_all_kernel_seconds: JupyterLab, after the kernel was done, "
+                               "still taking in its messages and drawing outputs and widget views",
+    "kernel_message_lag_seconds": "how long after the kernel sent its last 'idle' the page took it in (the page's "
+                                  "one thread busy drawing what came before)",
+    "widget_models": "the widget models the first Run All made (comm_open messages from the kernel): each one a "
+                     "message and a model the browser builds before it draws",
 }
 #: Each module's figures, as the table heads them
 COLUMNS = {"lab_page_seconds": "page", "notebook_shown_seconds": "cells shown", "kernel_idle_seconds": "open → idle",
            "run_all_first_seconds": "Run All → widgets", "ready_seconds": "ready",
+           "run_all_kernel_seconds": "kernel part", "run_all_browser_seconds": "browser part",
            "run_all_warm_seconds": "warm Run All"}
 
 
@@ -169,10 +179,11 @@ class MakeLab(JupyterServer):
     it had released what changed (the rest is JupyterLab's own start); ``released``: the modules it released.
     """
 
-    def __init__(self, root: Path, work: str, log_path: Path, trainee: str = TRAINEE, lang: str = "ar"):
+    def __init__(self, root: Path, work: str, log_path: Path, trainee: str = TRAINEE, lang: str = "ar",
+                 extra: tuple[str, ...] = ()):
         options = self.choose_address()
         self.command = [sys.executable, "-m", "grading", "--root", str(root), "--work", work, "lab",
-                        "--trainee", trainee, "--lang", lang, *options]
+                        "--trainee", trainee, "--lang", lang, *options, *extra]
         env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the bench's plotting backend is not the trainee's
         env["JUPYTER_PREFER_ENV_PATH"] = "1"  # as the Makefile exports it
         self._started, self.release_check_seconds = time.perf_counter(), None
@@ -229,6 +240,20 @@ WIDGETS_JS = """() => {
 }"""
 #: In every page: when a menu item or a file browser's item was first clicked since ``__himayaClick`` was set to
 #: null (page clock, ms)
+#: Once the notebook's kernel is connected (JupyterLab exposed to the page, as the bench starts it): every message the
+#: kernel sends on iopub is watched; its last 'idle' (the kernel's time stamp and when the page took it in) and how
+#: many widget models it opened
+KERNEL_WATCH_JS = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const watch = window.__himayaKernel = {idleSent: null, idleSeen: null, comms: 0};
+    kernel.iopubMessage.connect((_, msg) => {
+        if (msg.header.msg_type === 'comm_open') watch.comms += 1;
+        if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') {
+            watch.idleSent = Date.parse(msg.header.date) - performance.timeOrigin;
+            watch.idleSeen = performance.now();
+        }
+    });
+}"""
 CLICK_TIMER = """window.__himayaClick = null;
 window.addEventListener('pointerup', e => {
     if (window.__himayaClick === null && e.target instanceof Element
@@ -389,11 +414,15 @@ class BenchNotebook(NotebookPage):
         idle = self.until(f"document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) "
                           f".jp-Notebook-ExecutionIndicator[data-status=idle]') && ({KERNEL_IDLE_JS})()")
         clicked = self.page.evaluate("() => window.__himayaClick")
+        self.page.evaluate(KERNEL_WATCH_JS)
         return (shown - clicked) / 1000, (idle - clicked) / 1000
 
     def timed_run_all(self, after: int = 0, timeout_ms: int = 180_000) -> tuple[float, dict]:
-        """Run All Cells; seconds from the click until every cell has run and the widgets are drawn, and those."""
-        self.page.evaluate("() => { window.__himayaClick = null; }")
+        """Run All Cells; seconds from the click until every cell has run and the widgets are drawn, and those
+        widgets with the kernel's part (``kernel``: seconds until it sent its last 'idle'; ``lag``: until the page
+        took that in; ``models``: the widget models it opened)."""
+        self.page.evaluate("() => { window.__himayaClick = null; Object.assign(window.__himayaKernel, "
+                           "{idleSent: null, idleSeen: null, comms: 0}); }")
         self.start_run_all()
         done = self.run_done_js(after)
         shown = f"""() => {{ const w = ({WIDGETS_JS})();
@@ -405,7 +434,10 @@ class BenchNotebook(NotebookPage):
             raise AssertionError(f"{self.module}: Run All did not end with every widget drawn: prompts "
                                  f"{self.page.evaluate(PROMPTS_JS)}, widgets {self.page.evaluate(WIDGETS_JS)}") from err
         clicked = self.page.evaluate("() => window.__himayaClick")
-        return (ended - clicked) / 1000, self.page.evaluate(WIDGETS_JS)
+        kernel = self.page.evaluate("() => window.__himayaKernel")
+        return (ended - clicked) / 1000, {**self.page.evaluate(WIDGETS_JS), "models": kernel["comms"],
+                                          "kernel": (kernel["idleSent"] - clicked) / 1000,
+                                          "lag": (kernel["idleSeen"] - kernel["idleSent"]) / 1000}
 
 
 # -- the bench -----------------------------------------------------------------------------------
@@ -442,6 +474,9 @@ def measure_module(context, server: JupyterServer, workspace: Path, module: str,
     return {"module": module, "lab_page_seconds": round(page_load, 2), "notebook_shown_seconds": round(shown, 2),
             "kernel_idle_seconds": round(idle, 2), "run_all_first_seconds": round(first, 2),
             "ready_seconds": round(idle + first, 2), "run_all_warm_seconds": round(warm, 2),
+            "run_all_kernel_seconds": round(widgets["kernel"], 2),
+            "run_all_browser_seconds": round(first - widgets["kernel"], 2),
+            "kernel_message_lag_seconds": round(widgets["lag"], 2), "widget_models": widgets["models"],
             "cells_run": nb.executed_cells(), "widget_outputs": widgets["outputs"],
             "exercises_shown": widgets["exercises"], "graded_items": graded_items}
 
@@ -467,7 +502,9 @@ def run(modules: list[str] | None = None, lang: str = "ar", to: Path = REPO / "b
     for module in modules:  # as Nbgrader › Assignment List › Fetch does
         course.fetch(module, TRAINEE, workspace)
     print("lab bench: make lab again, nothing changed…", file=sys.stderr, flush=True)
-    server = MakeLab(root, work, layout.base / "make-lab-unchanged.log", lang=lang)
+    # JupyterLab's application in the page, for KERNEL_WATCH_JS (the page looks and works as the trainee's)
+    server = MakeLab(root, work, layout.base / "make-lab-unchanged.log", lang=lang,
+                     extra=("--LabApp.expose_app_in_browser=True",))
     results = []
     try:
         with sync_playwright() as playwright:

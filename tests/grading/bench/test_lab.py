@@ -61,6 +61,12 @@ def test_make_lab_starts_twice_and_each_module_is_timed_in_chromium(tmp_path):
         assert m["ready_seconds"] == pytest.approx(m["kernel_idle_seconds"] + m["run_all_first_seconds"], abs=0.02)
         assert m["ready_seconds"] >= m["kernel_idle_seconds"]
         assert m["cells_run"] > 0 and m["widget_outputs"] >= m["exercises_shown"] >= m["graded_items"] > 0
+        # the kernel's part ends before the page's, and the two make the whole; each exercise is several models
+        assert 0 < m["run_all_kernel_seconds"] < m["run_all_first_seconds"]
+        assert m["run_all_browser_seconds"] == pytest.approx(
+            m["run_all_first_seconds"] - m["run_all_kernel_seconds"], abs=0.02)
+        assert m["kernel_message_lag_seconds"] > -0.01  # one clock, read to the millisecond
+        assert m["widget_models"] > m["exercises_shown"]
     for key, spread in written["summary"].items():
         values = [m[key] for m in written["modules"]]
         assert min(values) <= spread["p50"] <= spread["max"] == max(values), key
