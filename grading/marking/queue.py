@@ -219,15 +219,15 @@ class ItemQueue:
     # -- double marking -------------------------------------------------------------------------
     def marks(self, answers: dict[str, Answer] | None = None) -> dict[str, double.Marks]:
         """Every answer's marks (first, second, settled) and whether it is chosen for double marking."""
-        if self.remember and (answers is None or answers is self._answers):
-            if self._marks is None:
-                answers = self.answers()
-                chosen = double.chosen(self.secret, self.item, answers, self.double_share)
-                self._marks = double.answers_marks(self.store.all_saved(self.module, self.item), chosen, answers)
+        kept = self.remember and (answers is None or answers is self._answers)
+        if kept and self._marks is not None:
             return self._marks
         answers = self.answers() if answers is None else answers
         chosen = double.chosen(self.secret, self.item, answers, self.double_share)
-        return double.answers_marks(self.store.all_saved(self.module, self.item), chosen, answers)
+        found = double.answers_marks(self.store.all_saved(self.module, self.item), chosen, answers)
+        if kept:
+            self._marks = found
+        return found
 
     # -- next ungraded -------------------------------------------------------------------
     def next_ungraded(self, skip=()) -> str | None:
