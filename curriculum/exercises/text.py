@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import answers as answer_file
-from ..language import message
 from ..pause import Debounce
 from ..normalize import normalize_text
 from ..settings import settings

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Build, Case, Lab, Notebook, opened_in_page
+from tests.browser.conftest import TIMEOUT_MS, Build, Case, Lab, Notebook, cases, opened_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ SCREENSHOTS = REPO / "build" / "screenshots"
 CONFIG_PATH = os.pathsep.join(str(REPO / "deploy" / "jupyter" / role) for role in ("trainee", "common"))
 #: the orientation (every exercise type) and a module with figures
 MODULES = ["m00-orientation", "m01-digital-world"]
-OPENINGS = [Case(module, lang) for lang in ("ar", "en") for module in MODULES]
+OPENINGS = cases(MODULES)
 START_HERE = {"ar": "ابدأ هنا", "en": "Start here"}
 RUN_ALL_NOTE = {"ar": "شغّل كل الخلايا", "en": "Run › Run All Cells"}
 OTHER = {"ar": "en", "en": "ar"}

@@ -4,8 +4,17 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from curriculum.exercises import Classify, FreeText, Matching, MultipleChoice, Numeric, Ordering, ShortText, SingleChoice
-from curriculum.exercises import look
+from curriculum.exercises import (
+    Classify,
+    FreeText,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    ShortText,
+    SingleChoice,
+    look,
+)
 from curriculum.settings import settings
 
 OPTIONS = {"a": {"ar": "أ", "en": "A"}, "b": {"ar": "ب", "en": "B"}, "c": {"ar": "ج", "en": "C"}}
