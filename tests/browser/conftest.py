@@ -67,10 +67,6 @@ HOW_TO_INSTALL = (
 )
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives JupyterLab in a real browser (tests/browser)")
-
-
 def trainee_id(lang: str) -> str:
     return f"t-browser-{lang}"
 
