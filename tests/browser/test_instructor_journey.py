@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Lab, free_port
+from tests.browser.conftest import TIMEOUT_MS, Lab
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +92,6 @@ class InstructorLab(Lab):
 
     def __init__(self, state: Path):
         self.root, self.trainee = REPO, None
-        self.port, self.token = free_port(), secrets.token_hex(16)
         for name in ("config", "runtime", "user-settings", "workspaces"):
             (state / name).mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HIMAYA_", "JUPYTER_"))}
@@ -103,15 +101,10 @@ class InstructorLab(Lab):
             JUPYTER_CONFIG_DIR=str(state / "config"),
             JUPYTER_RUNTIME_DIR=str(state / "runtime"),
         )
-        self.log_path = state / "jupyterlab.log"
-        self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-             f"--IdentityProvider.token={self.token}", "--allow-root",
-             f"--LabApp.user_settings_dir={state / 'user-settings'}",
-             f"--LabApp.workspaces_dir={state / 'workspaces'}"],
-            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        self.launch([sys.executable, "-m", "jupyter", "lab", *self.choose_address(), "--allow-root",
+                     f"--LabApp.user_settings_dir={state / 'user-settings'}",
+                     f"--LabApp.workspaces_dir={state / 'workspaces'}"],
+                    REPO, env, state / "jupyterlab.log")
 
 
 @pytest.fixture(scope="module")
