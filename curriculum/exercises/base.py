@@ -14,10 +14,9 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_string import HTMLStyle
 from IPython.display import display
 from traitlets import Any as AnyTrait
 from traitlets import TraitError, validate
@@ -26,7 +25,7 @@ from .. import answers as answer_file
 from ..ids import ITEM_ID  # the one record of the shape of an item id
 from ..language import bilingual, direction, message, pick
 from ..settings import settings
-from .look import layout, make, shared
+from .look import make, wearing
 from .order import shown_order
 
 
@@ -100,8 +99,7 @@ class Exercise(widgets.VBox):
             KINDS[cls.kind] = cls
 
     def __init__(self, item_id: str, prompt, *, practice: dict | None = None, explain=None, **kwargs):
-        kwargs.setdefault("layout", layout(width="100%"))
-        super().__init__(**kwargs)
+        super().__init__(**{**wearing(widgets.VBox, {"width": "100%"}), **kwargs})
         self.item_id = check_item_id(item_id)
         self.prompt = bilingual(prompt, f"{item_id} prompt")
         self.practice = practice
@@ -378,9 +376,7 @@ class StatusLine(widgets.HTML):
     """
 
     def __init__(self, item_id: str, **kwargs):
-        kwargs.setdefault("layout", layout())
-        kwargs.setdefault("style", shared(HTMLStyle))
-        super().__init__(**kwargs)
+        super().__init__(**{**wearing(widgets.HTML), **kwargs})
         self.item_id = check_item_id(item_id)
         previous = LINES.get(self.item_id)
         if previous is not None:

@@ -31,12 +31,17 @@ def layout(**css) -> widgets.Layout:
     return shared(widgets.Layout, **css)
 
 
-def make(kind: type[widgets.Widget], *, look: dict | None = None, style: dict | None = None, **traits):
-    """A ``kind`` widget wearing the shared layout ``look`` and the shared ``style`` of its class."""
-    traits["layout"] = layout(**(look or {}))
+def wearing(kind: type[widgets.Widget], look: dict | None = None, style: dict | None = None) -> dict:
+    """The traits that dress a ``kind`` widget in the shared layout ``look`` and the shared ``style`` of its class."""
+    traits = {"layout": layout(**(look or {}))}
     style_trait = kind.class_traits().get("style")
     if style_trait is not None:
         traits["style"] = shared(style_trait.klass, **(style or {}))
     elif style:
         raise TypeError(f"{kind.__name__} has no style to set")
-    return kind(**traits)
+    return traits
+
+
+def make(kind: type[widgets.Widget], *, look: dict | None = None, style: dict | None = None, **traits):
+    """A ``kind`` widget wearing the shared layout ``look`` and the shared ``style`` of its class."""
+    return kind(**traits, **wearing(kind, look, style))

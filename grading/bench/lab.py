@@ -238,8 +238,6 @@ WIDGETS_JS = """() => {
             drawn: outputs.filter(o => o.querySelector(':scope > .jupyter-widgets:not(.jupyter-widgets-disconnected)')).length,
             exercises: panel ? panel.querySelectorAll('.himaya-exercise').length : 0};
 }"""
-#: In every page: when a menu item or a file browser's item was first clicked since ``__himayaClick`` was set to
-#: null (page clock, ms)
 #: Once the notebook's kernel is connected (JupyterLab exposed to the page, as the bench starts it): every message the
 #: kernel sends on iopub is watched; its last 'idle' (the kernel's time stamp and when the page took it in) and how
 #: many widget models it opened
@@ -254,6 +252,8 @@ KERNEL_WATCH_JS = """() => {
         }
     });
 }"""
+#: In every page: when a menu item or a file browser's item was first clicked since ``__himayaClick`` was set to
+#: null (page clock, ms)
 CLICK_TIMER = """window.__himayaClick = null;
 window.addEventListener('pointerup', e => {
     if (window.__himayaClick === null && e.target instanceof Element
